@@ -1,0 +1,1 @@
+"""The bundled data pack (installed as the ``okg_data`` package)."""

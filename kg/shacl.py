@@ -1,0 +1,68 @@
+"""SHACL validation (pyshacl) of sources before they are written, with violations mapped to file lines."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from kg.namespaces import OKG
+from kg.resources import ontology_dir
+from loaders.errors import FactError
+from loaders.facts import SourceBundle
+from loaders.vocabulary import Vocabulary
+
+
+def shapes_graph(voc: Vocabulary) -> Graph:
+    """Core shapes plus every shape declared in a sector module."""
+    g = Graph()
+    g.parse(ontology_dir() / "shapes.ttl", format="turtle")
+    for m in voc.modules.values():
+        mg = Graph()
+        mg.parse(m.path, format="turtle")
+        if any(mg.subjects(RDF.type, SH.NodeShape)):
+            g += mg
+    return g
+
+
+def validate(data: Graph, voc: Vocabulary) -> list[tuple[URIRef, str, str]]:
+    """(focus node, path, message) for each violation of *data* (merged with the ontology)."""
+    from pyshacl import validate as shacl_validate
+
+    merged = Graph()
+    merged += voc.graph
+    merged += data
+    conforms, report, _ = shacl_validate(merged, shacl_graph=shapes_graph(voc), inference="none",
+                                         advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        msg = report.value(result, SH.resultMessage)
+        out.append((focus, voc.qname(path) if path is not None else "", str(msg)))
+    return out
+
+
+def check_bundles(bundles: list[SourceBundle], voc: Vocabulary) -> list[FactError]:
+    """SHACL-check the sources of one load together; each violation names its file and line."""
+    data = Graph()
+    owner: dict[URIRef, SourceBundle] = {}
+    for b in bundles:
+        data += b.graph
+        for s in b.graph.subjects():
+            owner.setdefault(s, b)
+    errors = []
+    for focus, path, msg in validate(data, voc):
+        node = focus
+        while node not in owner and "/" in str(node):
+            node = URIRef(str(node).rsplit("/", 1)[0])
+        b = owner.get(node)
+        line = b.graph.value(node, OKG.line) if b else None
+        field = path.split(":", 1)[-1] if path else None
+        key = voc.properties.get(voc.expand(path)) if path and ":" in path else None
+        errors.append(FactError(b.file if b else "<graph>", int(line) if line is not None else None,
+                                key.key if key else field, f"{msg} (SHACL, {voc.qname(focus)})"))
+    return errors

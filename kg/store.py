@@ -1,0 +1,209 @@
+"""The knowledge graph: a store with one named graph per source, the ontology, and derived facts.
+
+>>> from kg.store import KnowledgeGraph
+>>> kg = KnowledgeGraph.in_memory()
+>>> kg.install_vocabulary()
+>>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a owl:Class }").rows[0][0].toPython() > 50
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from kg.backends import Backend, OxigraphBackend, RdflibBackend
+from kg.namespaces import (
+    DERIVED_GRAPH,
+    GRAPH,
+    ONTOLOGY_GRAPH_PREFIX,
+    SOURCE_GRAPH_PREFIX,
+    source_graph,
+    sparql_prologue,
+)
+from kg.resources import ontology_dir, queries_dir
+from kg.sparql import Rows, bind
+from loaders import LoadError, SourceBundle, load_vocabulary, read_files
+from loaders.vocabulary import CORE_FILES, Vocabulary
+
+STORE_ENV = "OKG_STORE"
+DEFAULT_STORE = ".okg"
+
+
+def default_store_path() -> Path:
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+@dataclass
+class SourceInfo:
+    source_id: str
+    graph: str
+    title: str | None
+    fact_file: str | None
+    triples: int
+
+
+class KnowledgeGraph:
+    """Open a store, load files, query with bound parameters, export."""
+
+    def __init__(self, backend: Backend, voc: Vocabulary | None = None):
+        self.backend = backend
+        self._voc = voc
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> KnowledgeGraph:
+        """The on-disk store at *path* (default ``$OKG_STORE`` or ``.okg/``)."""
+        return cls(OxigraphBackend(Path(path) if path else default_store_path()))
+
+    @classmethod
+    def in_memory(cls, engine: str = "oxigraph") -> KnowledgeGraph:
+        """A store in memory: ``oxigraph`` (fast) or ``rdflib`` (reference)."""
+        return cls(OxigraphBackend(None) if engine == "oxigraph" else RdflibBackend())
+
+    @property
+    def voc(self) -> Vocabulary:
+        if self._voc is None:
+            self._voc = load_vocabulary()
+        return self._voc
+
+    # -- reading ---------------------------------------------------------------
+    def query(self, sparql: str, params: dict[str, Node] | None = None) -> Rows:
+        """Run a SELECT; *params* (variable name to RDF term) are bound safely, never pasted."""
+        return self.backend.select(sparql_prologue() + bind(sparql, params))
+
+    def ask(self, sparql: str, params: dict[str, Node] | None = None) -> bool:
+        return self.backend.ask(sparql_prologue() + bind(sparql, params))
+
+    def construct(self, sparql: str, params: dict[str, Node] | None = None) -> Graph:
+        return self.backend.construct(sparql_prologue() + bind(sparql, params))
+
+    def types_of(self, iri: URIRef) -> set[URIRef] | None:
+        rows = self.query("SELECT DISTINCT ?t WHERE { ?x a ?t }", {"x": iri})
+        return {r[0] for r in rows.rows} or None
+
+    # -- writing ---------------------------------------------------------------
+    def install_vocabulary(self) -> None:
+        """(Re)write the ontology graphs: core + reference, shapes, and each sector module."""
+        voc = self.voc
+        graphs: dict[URIRef, Graph] = {}
+        core = Graph()
+        for name in CORE_FILES:
+            core.parse(ontology_dir() / name, format="turtle")
+        graphs[GRAPH["ontology/core"]] = core
+        for m in voc.modules.values():
+            g = Graph()
+            g.parse(m.path, format="turtle")
+            graphs[GRAPH[f"ontology/{m.name}"]] = g
+        stale = [g for g in self.graph_names() if g.startswith(ONTOLOGY_GRAPH_PREFIX)
+                 and URIRef(g) not in graphs]
+        self._replace(graphs, drop=[URIRef(g) for g in stale])
+
+    def load(self, paths: Iterable[Path], check_shapes: bool = True,
+             progress: Callable[[str], None] | None = None) -> list[SourceBundle]:
+        """Check every file (and the shapes), then replace each source's graph; all or nothing."""
+        paths = list(paths)
+        bundles = read_files(paths, self.voc, resolver=self.types_of)
+        if check_shapes:
+            from kg.shacl import check_bundles
+
+            violations = check_bundles(bundles, self.voc)
+            if violations:
+                raise LoadError(violations)
+        if progress:
+            progress(f"writing {len(bundles)} source graph(s)")
+        self._replace({b.graph_iri: b.graph for b in bundles})
+        self.derive()
+        return bundles
+
+    def remove_source(self, source_id: str) -> bool:
+        """Drop exactly the named graph of one source; derived facts are recomputed."""
+        g = source_graph(source_id)
+        if str(g) not in self.graph_names():
+            return False
+        self.backend.update(f"DROP GRAPH <{g}>")
+        self.derive()
+        return True
+
+    def derive(self) -> None:
+        """Recompute the derived graph from the CONSTRUCT rules in queries/derive/ (in file order).
+
+        Each rule reads the union of all graphs, including what earlier rules derived.
+        """
+        self.backend.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}>")
+        for rule in sorted((queries_dir() / "derive").glob("*.rq")):
+            derived = self.backend.construct(sparql_prologue() + rule.read_text(encoding="utf-8"))
+            if len(derived):
+                self._add(DERIVED_GRAPH, derived)
+        self.flush()
+
+    def _add(self, graph: URIRef, triples: Graph) -> None:
+        ds = Dataset()
+        target = ds.graph(graph)
+        for t in triples:
+            target.add(t)
+        self.backend.add_nquads(ds.serialize(format="nquads").encode("utf-8"))
+
+    def _replace(self, graphs: dict[URIRef, Graph], drop: list[URIRef] | None = None) -> None:
+        ds = Dataset()
+        for iri, g in graphs.items():
+            target = ds.graph(iri)
+            for t in g:
+                target.add(t)
+        data = ds.serialize(format="nquads").encode("utf-8")
+        for iri in list(graphs) + list(drop or []):
+            self.backend.update(f"DROP SILENT GRAPH <{iri}>")
+        self.backend.add_nquads(data)
+        self.flush()
+
+    def flush(self) -> None:
+        flush = getattr(self.backend, "flush", None)
+        if flush:
+            flush()
+
+    # -- inspecting --------------------------------------------------------------
+    def graph_names(self) -> list[str]:
+        rows = self.backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(str(r[0]) for r in rows.rows)
+
+    def sources(self) -> list[SourceInfo]:
+        rows = self.query("""
+            SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
+              GRAPH ?g { ?s ?p ?o }
+              FILTER(STRSTARTS(STR(?g), "%s"))
+              OPTIONAL { GRAPH ?g { ?src a okg:Source . OPTIONAL { ?src dcterms:title ?t } OPTIONAL { ?src okg:factFile ?f } } }
+            } GROUP BY ?g ORDER BY ?g""" % SOURCE_GRAPH_PREFIX)
+        out = []
+        for g, title, file, n in rows.rows:
+            out.append(SourceInfo(str(g)[len(SOURCE_GRAPH_PREFIX):], str(g), str(title) if title else None,
+                                  str(file) if file else None, int(n)))
+        return out
+
+    def stats(self) -> dict[str, list[tuple[str, int]]]:
+        """Triples per named graph, and individuals per class (data graphs only, with inferred types)."""
+        per_graph = self.backend.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        per_class = self.query(f"""
+            SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+              GRAPH ?g {{ ?x a ?c }}
+              FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}") || ?g = <{DERIVED_GRAPH}>)
+              FILTER(STRSTARTS(STR(?c), "https://w3id.org/okg/"))
+            }} GROUP BY ?c ORDER BY DESC(?n) ?c""")
+        return {
+            "graphs": [(str(g), int(n)) for g, n in per_graph.rows],
+            "classes": [(self.voc.qname(c), int(n)) for c, n in per_class.rows],
+        }
+
+    def export(self, fmt: str) -> bytes:
+        """The whole store as trig, nquads, jsonld (named graphs kept) or turtle, ntriples (merged)."""
+        return self.backend.dump(fmt)
+
+    def dataset(self) -> Dataset:
+        """A copy of the store as an rdflib Dataset (named graphs kept)."""
+        ds = Dataset()
+        ds.parse(data=self.backend.dump("nquads"), format="nquads")
+        return ds

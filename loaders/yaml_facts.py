@@ -1,0 +1,49 @@
+"""YAML fact files (docs/facts.md): one source document, its records and quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loaders.errors import ErrorSink
+from loaders.facts import DocumentMapper, SourceBundle
+from loaders.registry import Pending, register
+from loaders.vocabulary import Vocabulary
+from loaders.yamlnodes import YamlSyntaxError, parse_yaml
+
+
+def read_document(path: Path, doc, voc: Vocabulary, sink_errors: list | None = None) -> Pending:
+    bundle = SourceBundle(file=str(path), source_id=None)
+    mapper = DocumentMapper(voc, str(path))
+    if sink_errors:
+        mapper.sink.errors += sink_errors
+    mapper.declare(doc, bundle)
+
+    def complete(batch, resolver) -> None:
+        mapper.batch = batch
+        mapper.resolver = resolver
+        if not mapper.sink:
+            mapper.map(bundle, path.name)
+        bundle.errors = list(mapper.sink.errors)
+        bundle.graph = mapper.graph if not bundle.errors else bundle.graph
+
+    return Pending(bundle, complete)
+
+
+@register("yaml", (".yaml", ".yml"), "YAML fact file: one source, its records and quotes")
+def read_yaml(path: Path, voc: Vocabulary) -> Pending:
+    sink = ErrorSink(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+        doc = parse_yaml(text)
+    except UnicodeDecodeError as exc:
+        sink.add(None, None, f"not UTF-8 text: {exc}")
+        doc = None
+    except YamlSyntaxError as exc:
+        sink.add(exc.line, None, str(exc))
+        doc = None
+    if doc is None:
+        if not sink:
+            sink.add(1, None, "empty file; expected source: and facts:")
+        bundle = SourceBundle(file=str(path), source_id=None, errors=list(sink.errors))
+        return Pending(bundle, lambda batch, resolver: None)
+    return read_document(path, doc, voc)

@@ -1,0 +1,1 @@
+"""Data files (Turtle or SPARQL), found at run time through importlib.resources."""
