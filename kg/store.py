@@ -82,6 +82,15 @@ class KnowledgeGraph:
     def construct(self, sparql: str, params: dict[str, Node] | None = None) -> Graph:
         return self.backend.construct(sparql_prologue() + bind(sparql, params))
 
+    def label(self, iri: URIRef, lang: str = "en") -> str:
+        """The label of *iri* in *lang*, else en, fr, ar, any; else its prefixed name."""
+        rows = self.query("SELECT DISTINCT ?l WHERE { ?x rdfs:label ?l }", {"x": iri}).rows
+        labels = {r[0].language: str(r[0]) for r in rows}
+        for choice in (lang, "en", "fr", "ar", None):
+            if choice in labels:
+                return labels[choice]
+        return self.voc.qname(iri)
+
     def types_of(self, iri: URIRef) -> set[URIRef] | None:
         rows = self.query("SELECT DISTINCT ?t WHERE { ?x a ?t }", {"x": iri})
         return {r[0] for r in rows.rows} or None
