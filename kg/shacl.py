@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from kg.namespaces import OKG
 from kg.resources import ontology_dir
@@ -24,6 +24,28 @@ def shapes_graph(voc: Vocabulary) -> Graph:
     return g
 
 
+def super_property_closure(data: Graph, voc: Vocabulary) -> Graph:
+    """The triples ``s super o`` for each ``s p o`` of *data* and each super-property of ``p``.
+
+    The same entailment as queries/derive/20_subproperties.rq, so that core shapes (a contract
+    has one okg:client) hold for data written with a sector's sub-property (auto:buyer).
+
+    >>> from rdflib import Graph
+    >>> from loaders import load_vocabulary
+    >>> len(super_property_closure(Graph(), load_vocabulary()))
+    0
+    """
+    out = Graph()
+    supers: dict[URIRef, list[URIRef]] = {}
+    for s, p, o in data:
+        if p not in supers:
+            supers[p] = [q for q in voc.graph.transitive_objects(p, RDFS.subPropertyOf)
+                         if q != p and isinstance(q, URIRef)]
+        for q in supers[p]:
+            out.add((s, q, o))
+    return out
+
+
 def validate(data: Graph, voc: Vocabulary) -> list[tuple[URIRef, str, str]]:
     """(focus node, path, message) for each violation of *data* (merged with the ontology)."""
     from pyshacl import validate as shacl_validate
@@ -31,6 +53,7 @@ def validate(data: Graph, voc: Vocabulary) -> list[tuple[URIRef, str, str]]:
     merged = Graph()
     merged += voc.graph
     merged += data
+    merged += super_property_closure(data, voc)
     conforms, report, _ = shacl_validate(merged, shacl_graph=shapes_graph(voc), inference="none",
                                          advanced=True, allow_warnings=True)
     if conforms:
