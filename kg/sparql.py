@@ -2,7 +2,7 @@
 
 Parameters are never pasted into the query text as text: each value is first made an RDF term,
 checked, and written by :func:`term_to_sparql`, which escapes every character that could end
-a string (``\\ " ' newline``) and refuses IRIs with characters IRIs may not contain. The terms
+a string (``\\``, ``"``, newlines) and refuses IRIs with characters IRIs may not contain. The terms
 go into one ``VALUES`` block placed at the start of the query's outermost group, so the rest of
 the query is untouched whatever the value (quotes, braces, ``#``, newlines, ``} ; DROP ALL ; {``).
 """
@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\b": "\\b", "\f": "\\f"}
 
 

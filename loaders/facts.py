@@ -363,7 +363,7 @@ class DocumentMapper:
             return None
         if rng is not None and not any(voc.is_subclass(t, rng) for t in types):
             got = ", ".join(sorted(voc.label(t) for t in types))
-            sink.add(line, key, f"'{text}' is a {got}; expected a {kind}")
+            sink.add(line, key, f"'{text}' is a {got}; expected: {kind}")
             return None
         return target
 
