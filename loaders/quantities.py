@@ -156,7 +156,8 @@ def make_quantity(form: str, values, unit: URIRef, stated_as: str, voc: Vocabula
     if form in ("more_than", "at_least"):
         (v,) = values
         low = v + 1 if (form == "more_than" and integral) else v
-        if unit_max is not None and low > unit_max:
+        strict = form == "more_than" and not integral
+        if unit_max is not None and (low > unit_max or (strict and low >= unit_max)):
             raise QuantityError(f"'{stated_as}' leaves nothing below the maximum {unit_max}")
         return Quantity(OKG.LowerBound, unit, stated_as, low, unit_max, None)
     if form in ("less_than", "at_most"):
