@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -17,6 +19,21 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+SectorPathOption = Annotated[list[Path] | None, typer.Option(
+    "--sector-path",
+    help="Folder of sector modules (repeatable), searched before $OKG_SECTOR_PATH.",
+)]
+
+
+@app.callback()
+def _global_options(sector_path: SectorPathOption = None) -> None:
+    """Offshoring Knowledge Graph: build, check, query and explain a sourced graph of offshoring."""
+    if sector_path:
+        from kg.sectors import use_sector_path
+
+        use_sector_path(sector_path)
 
 
 def _register_commands() -> None:
