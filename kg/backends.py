@@ -102,8 +102,14 @@ class OxigraphBackend:
         return len(self.store)
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and self.store is not None:
             self.store.flush()
+
+    def close(self) -> None:
+        """Drop the store object so that RocksDB releases its lock (pyoxigraph has no close())."""
+        if self.store is not None:
+            self.flush()
+            self.store = None
 
 
 class RdflibBackend:

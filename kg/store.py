@@ -65,6 +65,18 @@ class KnowledgeGraph:
         """A store in memory: ``oxigraph`` (fast) or ``rdflib`` (reference)."""
         return cls(OxigraphBackend(None) if engine == "oxigraph" else RdflibBackend())
 
+    def close(self) -> None:
+        """Release the store (an on-disk store's lock is freed)."""
+        close = getattr(self.backend, "close", None)
+        if close:
+            close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     @property
     def voc(self) -> Vocabulary:
         if self._voc is None:

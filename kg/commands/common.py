@@ -21,13 +21,26 @@ StoreOption = Annotated[
 LangOption = Annotated[str, typer.Option("--lang", help="Label language: en, fr or ar (falls back to the others).")]
 
 
+_OPEN: dict[str, KnowledgeGraph] = {}
+
+
 def open_store(store: Path | None) -> KnowledgeGraph:
-    path = store or default_store_path()
+    """Open the store for the running command.
+
+    A store a previous command of the same process left open (an error's traceback can keep it
+    alive) is closed first, so that its lock is released.
+    """
+    path = Path(store or default_store_path()).resolve()
+    previous = _OPEN.pop(str(path), None)
+    if previous is not None:
+        previous.close()
     try:
-        return KnowledgeGraph.open(path)
+        kg = KnowledgeGraph.open(path)
     except OSError as exc:
         fail(str(exc))
         raise  # unreachable
+    _OPEN[str(path)] = kg
+    return kg
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -1,0 +1,96 @@
+"""End to end through the CLI: build, validate, stats, sources, remove, export; and a wheel install."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.resources import data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = [str(data_dir() / "totalenergies-ikanbi-2025.yaml"),
+        str(data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml")]
+runner = CliRunner()
+
+
+def test_build_stats_export_remove(tmp_path):
+    store = str(tmp_path / "store")
+    res = runner.invoke(app, ["build", "--store", store, *SEED])
+    assert res.exit_code == 0, res.output
+    assert "loaded totalenergies-ikanbi-relocation" in res.output
+    assert "okg:Workforce" in res.output
+    res = runner.invoke(app, ["sources", "--store", store])
+    assert "assahafa-2025-05-25-telemarketing-ban" in res.output
+    out = tmp_path / "g.jsonld"
+    res = runner.invoke(app, ["export", "--store", store, "--format", "jsonld", "--out", str(out)])
+    assert res.exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))
+    res = runner.invoke(app, ["remove", "--store", store, "totalenergies-ikanbi-relocation"])
+    assert res.exit_code == 0
+    res = runner.invoke(app, ["sources", "--store", store])
+    assert "totalenergies" not in res.output
+    res = runner.invoke(app, ["remove", "--store", store, "nope"])
+    assert res.exit_code == 1 and "no source 'nope'" in res.output
+
+
+def test_store_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("OKG_STORE", str(tmp_path / "envstore"))
+    assert runner.invoke(app, ["build", SEED[0]]).exit_code == 0
+    assert (tmp_path / "envstore").is_dir()
+
+
+def test_validate_reports_every_error_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("okg: 1\nsource: {id: b, title: B, language: en, date: 2025-13-01}\n"
+                   "facts:\n  - id: x\n    type: Frim\n    quote: q\n", encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(bad), *SEED])
+    assert res.exit_code == 1
+    assert f"{bad}:2: [source.date]" in res.output
+    assert f"{bad}:5: [type]" in res.output
+    assert "Traceback" not in res.output
+    ok = runner.invoke(app, ["validate", *SEED])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_build_refuses_bad_files_and_keeps_the_store(tmp_path):
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["build", "--store", store, SEED[0]]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("source: [\n", encoding="utf-8")
+    res = runner.invoke(app, ["build", "--store", store, SEED[1], str(bad)])
+    assert res.exit_code == 1 and "nothing was loaded" in res.output
+    res = runner.invoke(app, ["sources", "--store", store])
+    assert "totalenergies" in res.output and "assahafa" not in res.output
+
+
+@pytest.mark.slow
+def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheel_dir), str(ROOT)], check=True)
+    (wheel,) = wheel_dir.glob("okg-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"ontology/core.ttl", "ontology/shapes.ttl", "ontology/sectors/call_centres.ttl",
+            "okg_data/totalenergies-ikanbi-2025.yaml", "queries/derive/10_types.rq"} <= names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True)
+    code = ("import kg.resources as r, sys; "
+            "print(r.ontology_dir()); print(r.queries_dir()); print(r.data_dir())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, check=True).stdout
+    for line in out.splitlines():
+        assert line.startswith(str(target)), out
+    store = tmp_path / "store"
+    res = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build",
+                          "--store", str(store)], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    assert res.returncode == 0, res.stderr
+    assert "loaded totalenergies-ikanbi-relocation" in res.stdout
