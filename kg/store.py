@@ -128,8 +128,10 @@ class KnowledgeGraph:
              progress: Callable[[str], None] | None = None) -> list[SourceBundle]:
         """Check every file (and the shapes), then replace each source's graph; all or nothing."""
         paths = list(paths)
-        bundles = read_files(paths, self.voc, resolver=self.types_of)
+        bundles = read_files(paths, self.voc, resolver=self.types_of, progress=progress)
         if check_shapes:
+            if progress:
+                progress("checking SHACL shapes")
             from kg.shacl import check_bundles
 
             violations = check_bundles(bundles, self.voc)
@@ -138,6 +140,8 @@ class KnowledgeGraph:
         if progress:
             progress(f"writing {len(bundles)} source graph(s)")
         self._replace({b.graph_iri: b.graph for b in bundles})
+        if progress:
+            progress("deriving plain edges, types and periods")
         self.derive()
         return bundles
 

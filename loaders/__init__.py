@@ -21,11 +21,11 @@ __all__ = ["FactError", "LoadError", "SourceBundle", "read_files", "loaders", "l
 
 
 def read_files(paths: list[Path], voc: Vocabulary | None = None, resolver: Resolver | None = None,
-               raise_on_error: bool = True) -> list[SourceBundle]:
+               raise_on_error: bool = True, progress=None) -> list[SourceBundle]:
     """Read and check every file; raise LoadError with all errors of all files if any is wrong.
 
     Files loaded together may refer to each other's entities; *resolver* gives the types of
-    entities already in the store.
+    entities already in the store. *progress* is called with a message after each file step.
     """
     voc = voc or load_vocabulary()
     pending = []
@@ -41,6 +41,8 @@ def read_files(paths: list[Path], voc: Vocabulary | None = None, resolver: Resol
             errors.append(FactError(str(p), None, None, "no such file"))
             continue
         pending.append(spec.read(p, voc))
+        if progress:
+            progress(f"read {p.name}")
     batch = {}
     seen_sources: dict[str, str] = {}
     for pnd in pending:
@@ -55,6 +57,8 @@ def read_files(paths: list[Path], voc: Vocabulary | None = None, resolver: Resol
     for pnd in pending:
         pnd.complete(batch, resolver or (lambda iri: None))
         errors += pnd.bundle.errors
+        if progress:
+            progress(f"checked {Path(pnd.bundle.file).name}")
     if errors and raise_on_error:
         raise LoadError(errors)
     return [p.bundle for p in pending]

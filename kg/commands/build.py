@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
             fail("no input files")
         kg = open_store(store)
         with Progress(console=err_console, transient=True) as progress:
-            task = progress.add_task("loading", total=3)
+            task = progress.add_task("loading", total=2 * len(paths) + 4)
             kg.install_vocabulary()
             progress.advance(task)
             try:
