@@ -199,11 +199,17 @@ class Interval:
             body = f"≥{num(lo)}{unit}"
         elif lo == hi:
             body = f"{num(lo)}{unit}"
+        elif lo < 0:
+            body = f"{num(lo)}{unit} to {num(hi)}{unit}"
         else:
             body = f"{num(lo)}–{num(hi)}{unit}"
         if self.point is not None and not (lo == hi == self.point):
             return f"about {num(self.point)}{unit} ({body})"
         return body
+
+    def bounds_text(self, percent: bool = False) -> str:
+        """:meth:`format` without the point value: ``146–180`` for about 163."""
+        return Interval(self.low, self.high, None, self.known).format(percent)
 
     def __str__(self) -> str:
         return self.format()
@@ -219,6 +225,8 @@ class Interval:
 
 
 def _fmt_number(x: Fraction) -> str:
+    if x < 0:
+        return "−" + _fmt_number(-x)
     if x.denominator == 1:
         return f"{int(x):,}"
     d = float(x)
