@@ -1,0 +1,222 @@
+"""Read the drawable graph out of the store: nodes, labelled edges, figures, sources and quotes.
+
+Nodes are the individuals of the classes in :data:`viz.style.CATEGORIES` that the source
+graphs describe (firms, segments, sites, facts such as contracts and workforce claims...) or
+point to (countries, markets, activities, sectors, languages). Edges are the object-property
+triples of the source graphs between two nodes, labelled with the property's label. A value that
+is not a node becomes a line of the node's tooltip: figures (with their interval, qualifier and
+statement), dates, notes and other properties. Each node keeps every source that describes it
+with that source's quotes and fact-file line.
+
+Jobs (used for node sizes and group totals) are the headcount claims of all contract types
+about the node (as employer, workplace, or the workforce fact itself), combined with
+:func:`kg.intervals.combine_claims`: conflicting claims are not added up.
+
+>>> from kg.store import KnowledgeGraph
+>>> from kg.resources import data_dir
+>>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+>>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
+>>> view = extract(kg, "en")
+>>> view.nodes["https://w3id.org/okg/id/ikanbi"].jobs.format()
+'146–180'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node as Term
+
+from kg.intervals import UNKNOWN, Interval, combine_claims
+from kg.namespaces import OKG, SOURCE_GRAPH_PREFIX
+from kg.store import KnowledgeGraph
+from viz.model import Edge, Figure, Node, Quote, SourceRef, View
+from viz.style import CATEGORIES, REFERENCE, category_of, text
+
+_IN_SOURCES = f'FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))'
+_CLASSES = " ".join(f"<{c.cls}>" for c in CATEGORIES)
+
+Q_TYPES = f"""SELECT DISTINCT ?x ?c WHERE {{
+  VALUES ?c {{ {_CLASSES} }} ?x a ?c . FILTER(isIRI(?x))
+}}"""
+Q_LABELS = "SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(isIRI(?x)) }"
+Q_DESCRIBED = f"""SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {_IN_SOURCES} }}"""
+Q_LINKS = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} {_IN_SOURCES}
+  FILTER(isIRI(?o) && ?p != rdf:type && ?p != prov:hadPrimarySource)
+}}"""
+Q_FIGURES = f"""SELECT DISTINCT ?x ?p ?q ?low ?high ?point ?stated ?qual ?unit WHERE {{
+  GRAPH ?g {{
+    ?x ?p ?q . ?q a okg:Quantity .
+    OPTIONAL {{ ?q okg:low ?low }} OPTIONAL {{ ?q okg:high ?high }}
+    OPTIONAL {{ ?q okg:pointValue ?point }} OPTIONAL {{ ?q okg:statedAs ?stated }}
+    OPTIONAL {{ ?q okg:qualifier ?qual }} OPTIONAL {{ ?q okg:unit ?unit }}
+  }} {_IN_SOURCES}
+}}"""
+Q_LITERALS = f"""SELECT DISTINCT ?x ?p ?v WHERE {{
+  GRAPH ?g {{ ?x ?p ?v }} {_IN_SOURCES}
+  FILTER(isLiteral(?v) && isIRI(?x))
+  FILTER(?p NOT IN (rdfs:label, okg:quote, okg:line))
+}}"""
+Q_PROVENANCE = f"""SELECT DISTINCT ?x ?src ?line ?quote WHERE {{
+  GRAPH ?g {{
+    ?x prov:hadPrimarySource ?src .
+    OPTIONAL {{ ?x okg:line ?line }} OPTIONAL {{ ?x okg:quote ?quote }}
+  }} {_IN_SOURCES}
+}}"""
+Q_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?date ?file WHERE {
+  ?src a okg:Source .
+  OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
+  OPTIONAL { ?src dcterms:date ?date } OPTIONAL { ?src okg:factFile ?file }
+}"""
+
+_ALL_TYPES = {None, OKG.AnyEmploymentType}
+
+
+class Labels:
+    """Labels of every IRI in the store, picked in the page language with fallbacks."""
+
+    def __init__(self, kg: KnowledgeGraph, lang: str):
+        self.lang = lang
+        self._by_iri: dict[str, dict[str | None, str]] = defaultdict(dict)
+        for x, lab in kg.query(Q_LABELS).rows:
+            if isinstance(lab, Literal):
+                self._by_iri[str(x)].setdefault(lab.language, str(lab))
+
+    def has(self, iri: Term | str) -> bool:
+        return str(iri) in self._by_iri
+
+    def __call__(self, iri: Term | str) -> str:
+        """The label in the page language, else en, fr, ar, any, else the IRI's last part."""
+        labels = self._by_iri.get(str(iri), {})
+        for choice in (self.lang, "en", "fr", "ar", None):
+            if choice in labels:
+                return labels[choice]
+        if labels:
+            return sorted(labels.values())[0]
+        s = str(iri)
+        return s.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _interval(low: Term | None, high: Term | None, point: Term | None,
+              qual: Term | None) -> Interval:
+    if qual == OKG.Unknown or (low is None and high is None):
+        return UNKNOWN
+    def num(t: Term | None) -> str | None:
+        return None if t is None else str(t)
+    return Interval.between(num(low), num(high), num(point))
+
+
+def _unit(unit: Term | None, label: Labels) -> str:
+    if unit is None:
+        return ""
+    return "%" if unit == OKG.Percent else label(unit)
+
+
+def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
+    """The whole drawable graph of the store, labelled in *lang* (see the module doc)."""
+    label = Labels(kg, lang)
+    types: dict[str, set[URIRef]] = defaultdict(set)
+    for x, c in kg.query(Q_TYPES).rows:
+        types[str(x)].add(c)
+    described = {str(r[0]) for r in kg.query(Q_DESCRIBED).rows}
+    category = {x: category_of(ts) for x, ts in types.items()}
+    category = {x: c for x, c in category.items() if c}
+
+    links = [(str(s), p, str(o)) for s, p, o in kg.query(Q_LINKS).rows]
+    data_nodes = {x for x in described if x in category}
+    drawn = set(data_nodes)
+    for s, _p, o in links:
+        if s in data_nodes and o in category and category[o] in REFERENCE:
+            drawn.add(o)
+    kinds = {c.key: label(c.cls) for c in CATEGORIES}
+    nodes = {x: Node(id=x, label=label(x), category=category[x], kind=kinds[category[x]])
+             for x in sorted(drawn)}
+
+    headcount: dict[str, Interval] = {}
+    quantity_of: set[str] = set()
+    for x, p, q, low, high, point, stated, qual, unit in kg.query(Q_FIGURES).rows:
+        x = str(x)
+        quantity_of.add(str(q))
+        if x not in nodes:
+            continue
+        iv = _interval(low, high, point, qual)
+        nodes[x].figures.append(Figure(label(p), str(stated or ""), iv,
+                                       label(qual) if qual else "", _unit(unit, label)))
+        if p == OKG.headcount:
+            headcount[x] = iv
+
+    edges: list[Edge] = []
+    employment: dict[str, Term] = {}
+    employer: dict[str, list[str]] = defaultdict(list)
+    for s, p, o in links:
+        if s not in nodes:
+            continue
+        if o in nodes:
+            edges.append(Edge(s, o, str(p), label(p)))
+            if p == OKG.country and category[s] != "country":
+                nodes[s].country = o
+            elif p == OKG.inSector:
+                nodes[s].sector = o
+            elif p in (OKG.employer, OKG.workplace):
+                employer[s].append(o)
+        elif p == OKG.employmentType:
+            employment[s] = URIRef(o)
+            nodes[s].attributes.append((label(p), label(o)))
+        elif o not in quantity_of:
+            nodes[s].attributes.append((label(p), label(o)))
+    _set_jobs(nodes, headcount, employer, employment)
+
+    for x, p, v in kg.query(Q_LITERALS).rows:
+        if str(x) in nodes and p not in (OKG.statedAs,):
+            nodes[str(x)].attributes.append((label(p), str(v)))
+    _add_sources(kg, nodes, text("line", lang))
+    for n in nodes.values():
+        n.figures.sort(key=lambda f: (f.name, f.stated))
+        n.attributes = sorted(set(n.attributes))
+        if not label.has(n.id) and n.figures:  # unlabelled facts: their kind and first figure
+            n.label = f"{n.kind}: {n.figures[0].stated or n.figures[0].interval.format()}"
+    edges.sort(key=lambda e: (e.source, e.relation, e.target))
+    return View(nodes=nodes, edges=edges, lang=lang, kinds=kinds)
+
+
+def _set_jobs(nodes: dict[str, Node], headcount: dict[str, Interval],
+              employer: dict[str, list[str]], employment: dict[str, Term]) -> None:
+    claims: dict[str, list[Interval]] = defaultdict(list)
+    for w, iv in headcount.items():
+        if employment.get(w) not in _ALL_TYPES:
+            nodes[w].jobs = iv
+            continue
+        claims[w].append(iv)
+        for target in employer.get(w, []):
+            claims[target].append(iv)
+    for x, ivs in claims.items():
+        nodes[x].jobs = combine_claims(ivs)
+
+
+def _add_sources(kg: KnowledgeGraph, nodes: dict[str, Node], line_word: str) -> None:
+    meta: dict[str, tuple[str, list[str]]] = {}
+    for src, title, publisher, date, file in kg.query(Q_SOURCES).rows:
+        parts = [str(t) for t in (publisher, date, file) if t is not None]
+        meta[str(src)] = (str(title) if title is not None else str(src), parts)
+    refs: dict[tuple[str, str], SourceRef] = {}
+    for x, src, line, quote in sorted(kg.query(Q_PROVENANCE).rows, key=_row_key):
+        x, src = str(x), str(src)
+        if x not in nodes:
+            continue
+        ref = refs.get((x, src))
+        if ref is None:
+            title, parts = meta.get(src, (src, []))
+            ref = SourceRef(src, title, " · ".join(parts))
+            refs[(x, src)] = ref
+            nodes[x].sources.append(ref)
+        if line is not None and f"{line_word} {line}" not in ref.meta:
+            ref.meta = " · ".join(p for p in (ref.meta, f"{line_word} {line}") if p)
+        if isinstance(quote, Literal) and all(q.text != str(quote) for q in ref.quotes):
+            ref.quotes.append(Quote(str(quote), quote.language))
+
+
+def _row_key(row: Iterable[Term | None]) -> tuple[str, ...]:
+    return tuple("" if t is None else str(t) for t in row)

@@ -1,0 +1,193 @@
+"""Write a view as one self-contained HTML page: vis-network inlined, no request to anything.
+
+pyvis builds the network's nodes, edges and options; the page is the project's own template
+(pyvis's templates fetch vis-network and Bootstrap from CDNs). vis-network's JS and CSS are read
+from the pyvis package and inlined. All data goes into a ``<script type="application/json">``
+element with ``<``, ``>`` and ``&`` written as ``\\u003c``, ``\\u003e``, ``\\u0026``, so no text
+from the data can end the element; the page's script reads it with ``JSON.parse`` and builds
+every tooltip as DOM nodes with ``textContent``. Texts in the HTML itself (legend, notices,
+tables) are escaped by Jinja's autoescape.
+
+>>> safe_json({"label": "</script><script>alert(1)</script>"})
+'{"label":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(1)\\\\u003c/script\\\\u003e"}'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import jinja2
+import pyvis
+from pyvis.network import Network
+
+from viz.layout import layout
+from viz.model import Node, View
+from viz.style import CATEGORIES, CATEGORY, GROUP, text
+
+HERE = Path(__file__).parent
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+MAX_LABEL = 48
+DIM = "#e4e4e4"
+PATH_COLOUR = "#d62728"
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                 "\u2029": "\\u2029"}
+
+
+def safe_json(obj: object) -> str:
+    """JSON that cannot end a ``<script>`` element nor open a comment or entity inside it."""
+    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return "".join(_JSON_ESCAPES.get(c, c) for c in raw)
+
+
+def node_size(node: Node) -> float:
+    """10 + 5·log10(1 + jobs), jobs the high end of the node's jobs (its low end when open
+    above); 7 when the node has no jobs figure."""
+    jobs = node.jobs
+    if jobs is None or not jobs.known or (jobs.high is None and jobs.low is None):
+        return 7.0
+    top = jobs.high if jobs.high is not None else jobs.low
+    return round(10 + 5 * math.log10(1 + float(top)), 2)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def build_network(view: View, highlight: bool = False) -> Network:
+    """A pyvis Network of the view, with positions from :func:`viz.layout.layout`."""
+    order = {c.key: i for i, c in enumerate(CATEGORIES)}
+    pos = layout(list(view.nodes), [(e.source, e.target) for e in view.edges],
+                 order=lambda k: (order.get(view.nodes[k].category, 99), view.nodes[k].label))
+    net = Network(directed=True)
+    for key in sorted(view.nodes):
+        n = view.nodes[key]
+        cat = CATEGORY.get(n.category, GROUP)
+        colour = cat.color
+        border = "#555555"
+        width = 1
+        if highlight:
+            if n.impact is not None:
+                border, width = PATH_COLOUR, 4
+            else:
+                colour, border = DIM, "#bbbbbb"
+        x, y = pos[key]
+        net.add_node(key, label=_short(n.label), shape=cat.shape, size=node_size(n), x=x, y=y,
+                     color={"background": colour, "border": border,
+                            "highlight": {"background": colour, "border": "#000000"},
+                            "hover": {"background": colour, "border": "#000000"}},
+                     borderWidth=width, category=n.category)
+    for i, e in enumerate(view.edges):
+        colour, width = "#999999", 1
+        if highlight:
+            colour, width = (PATH_COLOUR, 3) if e.on_path else ("#dddddd", 1)
+        net.add_edge(e.source, e.target, id=f"e{i}", label=e.label, relation=e.relation,
+                     color={"color": colour, "highlight": "#333333", "hover": "#333333"},
+                     width=width)
+    many = len(view.edges) > 400
+    net.options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": many,
+                        "hideEdgesOnZoom": many},
+        "nodes": {"font": {"size": 14, "face": "Noto Sans, DejaVu Sans, sans-serif",
+                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "smooth": False if many else {"type": "continuous"},
+                  "font": {"size": 10, "align": "middle", "color": "#555555",
+                           "face": "Noto Sans, DejaVu Sans, sans-serif"}},
+    }
+    return net
+
+
+def _info(n: Node) -> dict[str, object]:
+    return {
+        "label": n.label,
+        "kind": n.kind,
+        "impact": n.impact.lines if n.impact else [],
+        "figures": [[f.name, f.text()] for f in n.figures],
+        "attrs": [list(a) for a in n.attributes],
+        "sources": [{"title": s.title, "meta": s.meta,
+                     "quotes": [{"text": q.text, "lang": q.lang or ""} for q in s.quotes]}
+                    for s in n.sources],
+    }
+
+
+def payload(view: View, highlight: bool = False) -> dict[str, object]:
+    """Everything the page's script needs: vis nodes, edges, options, tooltips, words."""
+    net = build_network(view, highlight)
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    lang = view.lang
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options if isinstance(options, dict) else json.loads(options),
+        "info": {k: _info(n) for k, n in view.nodes.items()},
+        "lang": lang,
+        "dir": "rtl" if lang == "ar" else "ltr",
+        "text": {k: text(k, lang) for k in ("no_match", "matches", "figures", "sources",
+                                            "impact", "details")},
+    }
+
+
+def legend(view: View, highlight: bool = False) -> list[dict[str, str]]:
+    """The legend rows for the categories present in the view."""
+    present = {n.category for n in view.nodes.values()}
+    rows = [{"symbol": c.symbol, "color": c.color, "label": view.kinds.get(c.key, c.key)}
+            for c in CATEGORIES if c.key in present]
+    if "group" in present:
+        rows.append({"symbol": GROUP.symbol, "color": GROUP.color,
+                     "label": text("group", view.lang)})
+    if highlight:
+        rows.append({"symbol": "◯", "color": PATH_COLOUR, "label": text("affected", view.lang)})
+        rows.append({"symbol": "━", "color": PATH_COLOUR, "label": text("path", view.lang)})
+    return rows
+
+
+def _asset(name: str) -> str:
+    return (HERE / "assets" / name).read_text(encoding="utf-8")
+
+
+def _inline(code: str, tag: str) -> str:
+    if f"</{tag}" in code.lower():
+        raise ValueError(f"cannot inline code that contains </{tag}")
+    return code
+
+
+def render(view: View, highlight: bool = False, report: dict[str, object] | None = None) -> str:
+    """The HTML page of *view* (and of an impact *report*, see :mod:`viz.report`)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    lang = view.lang
+    words = {k: text(k, lang) for k in ("search", "find", "legend", "size_rule", "edges",
+                                        "details", "sources", "line")}
+    return env.get_template("page.html").render(
+        lang=lang,
+        dir="rtl" if lang == "ar" else "ltr",
+        title=view.title or text("title", lang),
+        counts=text("nodes_edges", lang, nodes=f"{len(view.nodes):,}",
+                    edges=f"{len(view.edges):,}"),
+        notices=view.notices,
+        words=words,
+        legend=legend(view, highlight),
+        report=report,
+        data_json=safe_json(payload(view, highlight)),
+        vis_css=_inline((VIS_DIR / "vis-network.css").read_text(encoding="utf-8"), "style"),
+        vis_js=_inline((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"), "script"),
+        page_css=_inline(_asset("okg-viz.css"), "style"),
+        page_js=_inline(_asset("okg-viz.js"), "script"),
+    )
+
+
+def write(view: View, out: Path, highlight: bool = False,
+          report: dict[str, object] | None = None) -> Path:
+    """Render and write the page; the folder is created if needed."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(view, highlight, report), encoding="utf-8")
+    return out

@@ -1,0 +1,149 @@
+"""The views the command line draws: the network (cut, filtered, grouped) and an event's impact.
+
+:func:`network_view` reads the store (:func:`viz.extract.extract`), keeps the part asked for
+(the neighbourhood, *depth* hops, of the ``focus`` entity and of the firms and
+segments of ``sector`` in ``country``), marks what an event reaches when one is
+given, and groups firms above the node budget (:func:`viz.cut.group_firms`).
+
+:func:`mark_impact` puts an :class:`kg.impact.ImpactResult` on a view: every actor, site and
+contract of the result, and every node of its explanation chains, gets its impact lines (jobs at
+risk or created, revenue share lost, depth, status) and the edges of the chains are marked as
+propagation paths.
+
+>>> from kg.store import KnowledgeGraph
+>>> from kg.resources import data_dir
+>>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+>>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
+>>> v = network_view(kg, focus="ikanbi", depth=1)
+>>> sorted(n.label for n in v.nodes.values() if n.category == "firm")
+['IKANBI']
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from kg.store import KnowledgeGraph
+from viz.cut import actors_in, group_firms, neighbourhood, resolve, subview
+from viz.extract import extract
+from viz.model import Impact, View
+from viz.style import text
+
+DEFAULT_BUDGET = 2000
+
+
+class ViewError(ValueError):
+    """An option names nothing in the store (an unknown entity, sector, country or event)."""
+
+
+def _need(view: View, key: str, what: str, categories: set[str] | None = None) -> str:
+    hit = resolve(view, key, categories)
+    if hit is None:
+        raise ViewError(f"no {what} '{key}' in the store")
+    return hit
+
+
+def network_view(kg: KnowledgeGraph, lang: str = "en", focus: str | None = None,
+                 depth: int = 2, sector: str | None = None, country: str | None = None,
+                 max_nodes: int = DEFAULT_BUDGET, impact: object | None = None) -> View:
+    """The view to draw (see the module doc); *impact* is an ImpactResult to highlight."""
+    if max_nodes < 1:
+        raise ViewError("--max-nodes must be at least 1")
+    if depth < 0:
+        raise ViewError("--depth must be 0 or more")
+    view = extract(kg, lang)
+    seeds: set[str] | None = None
+    if focus:
+        seeds = {_need(view, focus, "entity")}
+    if sector or country:
+        s = _need(view, sector, "sector", {"sector"}) if sector else None
+        c = _need(view, country, "country", {"country"}) if country else None
+        found = actors_in(view, s, c)
+        if not found:
+            raise ViewError(f"no firm or segment in sector '{sector or '*'}' and country "
+                            f"'{country or '*'}'")
+        seeds = found if seeds is None else seeds | found
+    if seeds is not None:
+        view = subview(view, neighbourhood(view, seeds, depth))
+    if impact is not None:
+        mark_impact(view, impact)
+    return group_firms(view, max_nodes)
+
+
+def _fmt(iv: object) -> str:
+    return iv.format() if iv is not None else ""
+
+
+def mark_impact(view: View, result: object) -> set[str]:
+    """Mark the nodes and paths an ImpactResult reaches; return the marked node ids."""
+    lang = view.lang
+    marked: dict[str, Impact] = {}
+
+    def mark(node: str | None) -> Impact | None:
+        if not node or node not in view.nodes:
+            return None
+        return marked.setdefault(node, Impact([]))
+
+    pairs: set[frozenset[str]] = set()
+    chains = [r.chain for r in result.rows] + [c.chain for c in result.contracts]
+    for chain in chains:
+        for step in chain:
+            mark(step.start)
+            mark(step.end)
+            pairs.add(frozenset((step.start, step.end)))
+    event = mark(result.event)
+    if event is not None:
+        event.lines.append((text("status", lang), result.timing))
+    for row in result.rows:
+        jobs_key = "jobs_at_risk" if row.effect == "loss" else "jobs"
+        for node in (row.actor, row.site):
+            imp = mark(node)
+            if imp is None:
+                continue
+            imp.lines.append((text(jobs_key, lang), f"{row.jobs.format()} ({row.status})"))
+            if row.revenue_share_lost is not None:
+                imp.lines.append((text("revenue_lost", lang),
+                                  row.revenue_share_lost.format(percent=True)))
+            imp.lines.append((text("depth", lang), str(row.depth)))
+    for c in result.contracts:
+        imp = mark(c.contract)
+        if imp is not None:
+            imp.lines.append((c.effect, f"{c.fraction.format(percent=True)}"))
+            imp.lines.append((text("depth", lang), str(c.depth)))
+    for node, imp in marked.items():
+        seen: list[tuple[str, str]] = []
+        for line in imp.lines:
+            if line not in seen:
+                seen.append(line)
+        imp.lines = seen
+        view.nodes[node].impact = imp
+    for e in view.edges:
+        if frozenset((e.source, e.target)) in pairs:
+            e.on_path = True
+    return set(marked)
+
+
+def run_event(kg: KnowledgeGraph, event: str, as_of: str | None = None, lang: str = "en"):
+    """Resolve *event* and run kg.impact on it; ViewError if it names no event."""
+    from kg.impact import resolve_event, run_impact
+
+    try:
+        iri = resolve_event(kg, event)
+    except ValueError as exc:
+        raise ViewError(str(exc)) from None
+    kwargs: dict[str, object] = {"as_of": as_of}
+    if "lang" in inspect.signature(run_impact).parameters:
+        kwargs["lang"] = lang
+    try:
+        return run_impact(kg, iri, **kwargs)
+    except ValueError as exc:
+        raise ViewError(str(exc)) from None
+
+
+def event_view(kg: KnowledgeGraph, result: object, lang: str = "en", depth: int = 1,
+               max_nodes: int = DEFAULT_BUDGET) -> View:
+    """The network around an event: what it reaches and *depth* hops more, paths marked."""
+    view = extract(kg, lang)
+    reached = mark_impact(view, result)
+    view = subview(view, neighbourhood(view, reached, depth))
+    return group_firms(view, max_nodes)
