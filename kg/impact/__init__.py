@@ -14,7 +14,15 @@
 
 from kg.impact.events import EventInfo, list_events, resolve_event
 from kg.impact.propagate import run_impact
-from kg.impact.result import ClaimInfo, ContractImpact, CountryTotal, ImpactResult, Row, Step
+from kg.impact.result import (
+    ClaimInfo,
+    ContractImpact,
+    CountryTotal,
+    ImpactResult,
+    Row,
+    Step,
+    reached_nodes,
+)
 
 __all__ = ["ClaimInfo", "ContractImpact", "CountryTotal", "EventInfo", "ImpactResult", "Row",
-           "Step", "list_events", "resolve_event", "run_impact"]
+           "Step", "list_events", "reached_nodes", "resolve_event", "run_impact"]

@@ -136,3 +136,22 @@ class ImpactResult:
 
     def to_dict(self) -> dict:
         return plain(self)  # type: ignore[return-value]
+
+
+def reached_nodes(result: ImpactResult) -> list[str]:
+    """Every node the event reached: affected actors, their sites, contracts lost or gained,
+    the workforce facts behind the job figures, and every node on an explanation chain."""
+    nodes: set[str] = set()
+    for r in result.rows:
+        nodes.add(r.actor)
+        if r.site:
+            nodes.add(r.site)
+        nodes.update(c.fact for c in r.claims)
+        for s in r.chain:
+            nodes.update((s.start, s.end))
+    for c in result.contracts:
+        nodes.add(c.contract)
+        for s in c.chain:
+            nodes.update((s.start, s.end))
+    nodes.discard(result.event)
+    return sorted(nodes)
