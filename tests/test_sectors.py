@@ -262,8 +262,6 @@ def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
 
 def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
     impact = pytest.importorskip("kg.impact")
-    if not hasattr(impact, "run_impact"):
-        pytest.skip("kg.impact.run_impact is not there yet")
     result = impact.run_impact(seeded, "eurocar-plant-stoppage")
     rows = {row.actor: row for row in result.rows}
     for supplier in ("harness-alpha", "harness-beta"):
@@ -272,6 +270,9 @@ def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
         assert row.jobs.known and row.jobs.low is not None and row.jobs.low > 0
         assert any(step.predicate in (AUTO + "supplier", AUTO + "buyer") for step in row.chain)
     assert str(OKGD["atlas-contact"]) in rows
+    reached = set(impact.reached_nodes(result))
+    for jobs in ("harness-alpha-jobs", "harness-beta-jobs", "atlas-contact-jobs"):
+        assert str(OKGD[f"{SCENARIO}/{jobs}"]) in reached
     ma = [c for c in result.countries if c.country == "MA"]
     assert ma and ma[0].lost.low is not None and ma[0].lost.low > 0
 

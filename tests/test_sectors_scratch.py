@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.namespaces import OKGD
-from kg.resources import SECTOR_PATH_ENV
+from kg.resources import SECTOR_PATH_ENV, queries_dir
 from kg.store import KnowledgeGraph
 
 MODULE = """\
@@ -170,6 +170,19 @@ def test_a_query_sees_the_module_relations_as_core_ones(scratch, monkeypatch):
         }""").python()
     assert rows == [{"client": str(OKGD["skyframe"]), "provider": str(OKGD["atlas-parts"]),
                      "jobs": 250}]
+
+
+def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, monkeypatch):
+    path = queries_dir() / "who-serves-client.rq"
+    catalog = pytest.importorskip("kg.catalog")
+    if not path.exists():
+        pytest.skip("the canned query who-serves-client is not there yet")
+    _, store, env = scratch
+    monkeypatch.setenv(SECTOR_PATH_ENV, env[SECTOR_PATH_ENV])
+    query = catalog.load_file(path)
+    rows = KnowledgeGraph.open(store).query(query.text, query.terms({"client": "skyframe"}))
+    assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows.dicts()} == {
+        ("Atlas Parts", "machining")}
 
 
 def test_okg_impact_follows_the_module_relations(scratch):
