@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -38,11 +38,14 @@ def _frac(x: Number | None) -> Fraction | None:
 
 @dataclass(frozen=True)
 class Interval:
-    """An immutable closed interval ``[low, high]``; ``None`` bounds are open; see module doc."""
+    """An immutable closed interval ``[low, high]``; ``None`` bounds are open; see module doc.
+
+    Equality compares the set of values (``known``, ``low``, ``high``), not the point value.
+    """
 
     low: Fraction | None
     high: Fraction | None
-    point: Fraction | None = None
+    point: Fraction | None = field(default=None, compare=False)
     known: bool = True
 
     # -- construction ----------------------------------------------------------

@@ -100,6 +100,8 @@ def _pct(iv: Interval) -> str:
 
 def _widen(a: Interval, b: Interval) -> Interval:
     """The larger of two loss fractions, bound by bound."""
+    if a == b:
+        return a
     return Interval(max(a.low, b.low), max(a.high, b.high))
 
 
