@@ -13,7 +13,8 @@ from kg import commands
 
 app = typer.Typer(
     name="okg",
-    help="Offshoring Knowledge Graph: build, check, query and explain a sourced graph of offshoring.",
+    help="Offshoring Knowledge Graph: build, check, query and explain a sourced graph of "
+         "offshoring.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

@@ -1,4 +1,4 @@
-"""SHACL validation (pyshacl) of sources before they are written, with violations mapped to file lines."""
+"""SHACL validation (pyshacl) of sources before they are written; violations keep file and line."""
 
 from __future__ import annotations
 
