@@ -76,7 +76,7 @@ QUOTE = {
 NAME_PARTS = ["Atlas", "Sahara", "Medina", "Horizon", "Littoral", "Cedre", "Azur", "Nova",
               "Orion", "Delta", "Argan", "Oasis", "Rif", "Tell", "Baobab", "Ocean"]
 # The regulations every graph carries: (id, jurisdiction, prohibited activity, market, date).
-CLIENT_TRIPLES = 9  # type, source, line, two labels, country, sector, quote; + 1 for chunking
+CLIENT_TRIPLES = 8  # type, source, line, two labels, country, sector, quote
 REGULATIONS = [
     ("fr-telemarketing-ban", "FR", "telemarketing", "FR", "2026-08-01"),
     ("es-cold-call-rule", "ES", "telemarketing", "ES", "2025-07-01"),

@@ -1,0 +1,1 @@
+"""Synthetic graph generator and benchmarks of okg against plain rdflib (see README.md)."""

@@ -1,0 +1,174 @@
+"""benchmarks/RESULTS.md from the results of benchmarks/run.py (tables, targets, machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TARGETS = {"build_s": 15, "build_rss_mb": 1024, "query_s": 1, "ratio": 20, "impact_warm_s": 2,
+           "impact_cold_s": 10, "viz_s": 5}
+
+
+def _s(x) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def _q(m: dict | None) -> str:
+    if not m:
+        return "–"
+    if m.get("median_s") is None:
+        return f"> {m['timeout_s']:g} s" if m.get("timeout_s") else "–"
+    return f"{_s(m['median_s'])} s"
+
+
+def _ratio(ox: dict | None, rd: dict | None) -> str:
+    if not ox or ox.get("median_s") in (None, 0):
+        return "–"
+    if not rd or rd.get("median_s") is None:
+        t = (rd or {}).get("timeout_s")
+        return f"> {t / ox['median_s']:.0f}x" if t else "–"
+    return f"{rd['median_s'] / ox['median_s']:.0f}x"
+
+
+def _rb(rd: dict) -> str:
+    b = rd.get("build", {})
+    if b and b.get("seconds") is None:
+        st = b.get("steps", {})
+        return (f"> {_s(st.get('load', 0) + st.get('derive', 0) + rd['check_timeout_s'])} s "
+                f"(checks > {rd['check_timeout_s']:g} s)")
+    return f"{_s(b.get('seconds'))} s"
+
+
+def _cmd(m: dict | None) -> str:
+    if not m:
+        return "–"
+    if "missing" in m:
+        return "not measured (" + m["missing"] + ")"
+    if m.get("seconds") is None:
+        return f"> {m.get('timeout_s')} s"
+    return f"{_s(m['seconds'])} s" + ("" if m.get("ok") else f" (failed: {m.get('error', '')})")
+
+
+def write_report(results: dict, path: Path) -> None:
+    sizes = results["sizes"]
+    m = results["machine"]
+    L = ["# okg benchmarks", "",
+         "Made by `benchmarks/run.py` with the committed code; do not edit the tables by hand "
+         "(the notes at the end are written after reading them).", "",
+         f"- Date: {results['date']}", f"- Command: `{results['command']}`",
+         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM; {m['os']}",
+         f"- Versions: Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
+         f"networkx {m['networkx']}",
+         f"- Data: benchmarks/generate.py, seed {results['seed']}; query medians over up to "
+         f"{results['reps']} runs; per-query time-out {results['timeout_s']:g} s", "",
+         "## Build", "",
+         "okg: on-disk Oxigraph store through kg/bulk.py (vocabulary, bulk load of N-Quads, "
+         "derive rules in the engine, SPARQL integrity checks restating the core SHACL shapes and "
+         "the loader's reference checks). rdflib: the same steps on rdflib's in-memory Dataset. "
+         "Peak memory is the worker process's peak RSS after the build.", "",
+         "| data triples | sources | store quads | okg build | load / derive / check | triples/s "
+         "| peak RSS | rdflib build | rdflib peak RSS | ratio | problems |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for e in sizes:
+        ox, rd = e.get("oxigraph", {}), e.get("rdflib", {})
+        ob, rb = ox.get("build", {}), rd.get("build", {})
+        st = ob.get("steps", {})
+        if rb and rb.get("seconds") is None:
+            ratio = f"> {(rd.get('check_timeout_s') or 0) / ob['seconds']:.0f}x"
+        else:
+            ratio = f"{rb['seconds'] / ob['seconds']:.1f}x" if ob and rb else "–"
+        L.append(
+            f"| {e['data_triples']:,} | {e['sources']:,} | {ob.get('store_quads', 0):,} "
+            f"| {_s(ob.get('seconds'))} s | {_s(st.get('load'))} / {_s(st.get('derive'))} / "
+            f"{_s(st.get('check'))} s | {ob.get('triples_per_s', 0):,.0f} "
+            f"| {ob.get('peak_rss_mb', 0):,.0f} MB | {_rb(rd)} "
+            f"| {rb.get('peak_rss_mb', 0):,.0f} MB | {ratio} | {len(ob.get('problems', []))} |")
+        for eng in ("oxigraph", "rdflib"):
+            if "error" in e.get(eng, {}):
+                L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
+    std = [e for e in sizes if "standard_build" in e]
+    if std:
+        L += ["", "Standard path for comparison (`okg build` of the same graph as YAML fact files: "
+              "loader, pyshacl, derive; wall time of the command):", ""]
+        for e in std:
+            L.append(f"- {e['data_triples']:,} triples, {e['standard_build']['files']} files: "
+                     f"{_cmd(e['standard_build'])}")
+    names = sorted({q for e in sizes for q in e.get("oxigraph", {}).get("queries", {})})
+    L += ["", "## Canned queries (median latency, default parameters)", ""]
+    if not names:
+        L.append("No canned queries found (kg.catalog / queries/*.rq missing): not measured.")
+    else:
+        head = "| query | " + " | ".join(f"{e['data_triples']:,}: okg / rdflib / ratio"
+                                          for e in sizes) + " |"
+        L += [head, "|---|" + "---|" * len(sizes)]
+        for n in names:
+            cells = []
+            for e in sizes:
+                ox = e.get("oxigraph", {}).get("queries", {}).get(n)
+                rd = e.get("rdflib", {}).get("queries", {}).get(n)
+                cells.append(f"{_q(ox)} / {_q(rd)} / {_ratio(ox, rd)}")
+            L.append(f"| {n} | " + " | ".join(cells) + " |")
+    L += ["", "## Impact, analyze, viz (okg only)", ""]
+    L += ["In process: `kg.impact.run_impact` (cold: projection cache removed; warm: median). "
+          "CLI: `okg impact EVENT --as-of 2026-09-01`, wall time of the command (cold: no "
+          "pickled projection in the store; warm: with it).", "",
+          "| data triples | event | cold | warm (median) | CLI cold | CLI warm | rows "
+          "| reached | projection nodes / edges |", "|---|---|---|---|---|---|---|---|---|"]
+    for e in sizes:
+        imp = e.get("oxigraph", {}).get("impact", {})
+        if "missing" in imp:
+            L.append(f"| {e['data_triples']:,} | not measured: {imp['missing']} |||||||")
+            continue
+        for name, r in imp.items():
+            if "error" in r:
+                L.append(f"| {e['data_triples']:,} | {name} `{r['event']}` | failed: "
+                         f"{r['error']} ||||||")
+                continue
+            L.append(f"| {e['data_triples']:,} | {name} `{r['event']}` | {_s(r['cold_s'])} s "
+                     f"| {_s(r['warm_median_s'])} s | {_cmd(r.get('cli_cold'))} "
+                     f"| {_cmd(r.get('cli_warm'))} | {r['rows']} "
+                     f"| {r['reached']} | {r['projection_nodes']:,} / {r['projection_edges']:,} |")
+    L += ["", "| data triples | okg analyze | okg viz page (whole graph) "
+          "| okg viz page (--event regulation) |", "|---|---|---|---|"]
+    for e in sizes:
+        ox = e.get("oxigraph", {})
+        L.append(f"| {e['data_triples']:,} | {_cmd(ox.get('analyze'))} | {_cmd(ox.get('viz'))} "
+                 f"| {_cmd(ox.get('viz_event'))} |")
+    L += ["", "## Targets at the largest size (reported, not asserted)", ""]
+    L += _targets(sizes[-1]) if sizes else []
+    path.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+def _targets(e: dict) -> list[str]:
+    ox, rd = e.get("oxigraph", {}), e.get("rdflib", {})
+    b = ox.get("build", {})
+    out = []
+
+    def line(ok: bool | None, text: str) -> None:
+        mark = "not measured" if ok is None else ("met" if ok else "MISSED")
+        out.append(f"- {text}: **{mark}**")
+
+    if b:
+        line(b["seconds"] < TARGETS["build_s"],
+             f"build < 15 s incl. validation ({_s(b['seconds'])} s)")
+        line(b["peak_rss_mb"] < TARGETS["build_rss_mb"],
+             f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MB peak RSS)")
+    for n, q in sorted(ox.get("queries", {}).items()):
+        r = rd.get("queries", {}).get(n)
+        line(q["median_s"] < TARGETS["query_s"], f"query {n} < 1 s median ({_q(q)})")
+        if r is not None:
+            fast = r.get("median_s") is None and r.get("timeout_s", 0) / q["median_s"] >= 20
+            ok = fast or (r.get("median_s") is not None
+                          and r["median_s"] / q["median_s"] >= TARGETS["ratio"])
+            line(ok, f"query {n} >= 20x faster than rdflib ({_ratio(q, r)})")
+    for name, r in ox.get("impact", {}).items():
+        if isinstance(r, dict) and "cold_s" in r:
+            line(r["warm_median_s"] < TARGETS["impact_warm_s"],
+                 f"impact {name} warm < 2 s ({_s(r['warm_median_s'])} s)")
+            line(r["cold_s"] < TARGETS["impact_cold_s"],
+                 f"impact {name} cold < 10 s ({_s(r['cold_s'])} s)")
+    viz = ox.get("viz", {})
+    line(None if viz.get("seconds") is None else viz["seconds"] < TARGETS["viz_s"],
+         f"viz page < 5 s ({_cmd(viz)})")
+    return out

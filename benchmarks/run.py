@@ -1,0 +1,370 @@
+"""Benchmarks of okg at 10^4, 10^5 and 10^6 triples (10^7 with --huge), against plain rdflib.
+
+For each size, in one run: the synthetic graph is generated (benchmarks/generate.py, cached in
+the work folder), then two worker processes measure, so that sizes and engines do not pollute
+each other's memory:
+
+* ``oxigraph``: the build into an on-disk store through the fast path (kg/bulk.py: bulk load,
+  native derive, SPARQL integrity checks), triples/s, peak RSS; each canned query's median
+  latency (queries/*.rq through kg.catalog, default parameters); ``okg impact`` for a regulation
+  event and a contract termination, cold (no cached projection) and warm; ``okg analyze`` and
+  ``okg viz`` when those commands exist.
+* ``rdflib``: the same build (parse, derive, checks) and the same queries on rdflib's in-memory
+  store, each query in a forked child killed after the time-out (shown as "> T s").
+
+At the smallest size the standard path (``okg build`` of YAML fact files with pyshacl) is timed
+too. Results go to benchmarks/results.json and benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                      # 10^4, 10^5, 10^6
+    python benchmarks/run.py --sizes 10000 --reps 2 --out-dir /tmp/b   # the smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate, write_nquads, write_yaml  # noqa: E402
+
+OKG = [sys.executable, "-m", "kg.cli"]
+REGULATION_EVENT = "synthetic-regulations/fr-telemarketing-ban-enacted"
+AS_OF = "2026-09-01"  # after the French ban takes effect
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux: ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- worker side -----------------------------------------------------------------------------------
+
+def canned_queries() -> dict:
+    """name -> (sparql, params) for every canned query, with its default parameters."""
+    try:
+        from kg.catalog import catalog
+    except ImportError:
+        return {}
+    return {name: (q.text, q.terms({})) for name, q in catalog().items()}
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def time_in_process(fn, reps: int, budget: float) -> dict:
+    """Run *fn* up to *reps* times (fewer once *budget* seconds are spent); median seconds."""
+    runs: list[float] = []
+    rows = None
+    while len(runs) < reps:
+        t0 = time.perf_counter()
+        rows = fn()
+        runs.append(time.perf_counter() - t0)
+        if sum(runs) > budget:
+            break
+    return {"median_s": _median(runs), "runs": runs, "rows": rows}
+
+
+def time_forked(fn, reps: int, timeout: float) -> dict:
+    """Like time_in_process, in a forked child killed after *timeout* s of one run."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: report each run's seconds, one line each
+        os.close(r)
+        try:
+            spent = 0.0
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                n = fn()
+                d = time.perf_counter() - t0
+                os.write(w, f"{d} {n}\n".encode())
+                spent += d
+                if spent > timeout:
+                    break
+        finally:
+            os._exit(0)
+    os.close(w)
+    runs: list[float] = []
+    rows = None
+    buf = b""
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    with os.fdopen(r, "rb", buffering=0) as fh:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([fh], [], [], left)
+            if not ready:
+                timed_out = True
+                break
+            chunk = fh.read(4096)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                d, n = line.split()
+                runs.append(float(d))
+                rows = int(n)
+                deadline = time.monotonic() + timeout
+    if timed_out:
+        os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    if timed_out and not runs:
+        return {"median_s": None, "timeout_s": timeout, "runs": [], "rows": None}
+    return {"median_s": _median(runs), "runs": runs, "rows": rows}
+
+
+def okg_commands() -> set[str]:
+    from kg.cli import app
+
+    return {c.name or c.callback.__name__ for c in app.registered_commands}
+
+
+def run_cli(args: list[str], timeout: float) -> dict:
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(OKG + args, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"seconds": None, "timeout_s": timeout, "ok": False}
+    out = {"seconds": time.perf_counter() - t0, "ok": p.returncode == 0}
+    if p.returncode:
+        out["error"] = (p.stderr.strip().splitlines() or ["?"])[-1][:300]
+    return out
+
+
+def impact_measures(kg, store: Path, reps: int, budget: float) -> dict:
+    """run_impact in this process, cold (projection rebuilt) and warm (cached), per event."""
+    try:
+        from kg import projection
+        from kg.impact import run_impact
+    except ImportError as exc:
+        return {"missing": f"kg.impact not importable: {exc}"}
+    events = {"regulation": REGULATION_EVENT}
+    # The termination of a contract of the provider with the most contracts.
+    rows = kg.query("""SELECT ?e WHERE { ?e a okg:ContractTerminated ; okg:terminates ?k .
+        ?k okg:provider ?p . ?p okg:providerOf ?other } GROUP BY ?e
+        ORDER BY DESC(COUNT(DISTINCT ?other)) ?e LIMIT 1""").rows
+    if rows:
+        events["termination"] = str(rows[0][0]).split("/id/", 1)[1]
+    out: dict = {}
+    for name, event in events.items():
+        cache = store / projection.CACHE_FILE
+        getattr(projection, "_MEMORY", {}).clear()
+        if cache.exists():
+            cache.unlink()
+        t0 = time.perf_counter()
+        try:
+            res = run_impact(kg, event, as_of=AS_OF)
+        except Exception as exc:  # noqa: BLE001 - reported in the results, not hidden
+            out[name] = {"event": event, "error": f"{type(exc).__name__}: {exc}"[:300]}
+            continue
+        cold = time.perf_counter() - t0
+        warm = time_in_process(lambda ev=event: run_impact(kg, ev, as_of=AS_OF), reps, budget)
+        G = projection.cached_projection(kg)
+        out[name] = {"event": event, "cold_s": cold, "warm_median_s": warm["median_s"],
+                     "rows": len(getattr(res, "rows", []) or []),
+                     "reached": _reached(res), "projection_nodes": G.number_of_nodes(),
+                     "projection_edges": G.number_of_edges()}
+    return out
+
+
+def cli_measures(out: dict, store: Path) -> None:
+    """The commands as users run them (own process, store opened by the command)."""
+    commands = okg_commands()
+    for r in out.get("impact", {}).values():
+        if isinstance(r, dict) and "cold_s" in r:
+            cmd = ["impact", r["event"], "--as-of", AS_OF, "--store", str(store)]
+            cache = store / "impact-projection.pickle"
+            if cache.exists():
+                cache.unlink()
+            r["cli_cold"] = run_cli(cmd, 600)
+            r["cli_warm"] = run_cli(cmd, 600)
+    out["analyze"] = (run_cli(["analyze", "--store", str(store)], 600)
+                      if "analyze" in commands else {"missing": "no okg analyze command yet"})
+    if "viz" not in commands:
+        out["viz"] = {"missing": "no okg viz command yet"}
+        return
+    page = store.parent / "viz.html"
+    out["viz"] = run_cli(["viz", "--store", str(store), "--out", str(page)], 600)
+    reg = out.get("impact", {}).get("regulation", {})
+    if "event" in reg:
+        out["viz_event"] = run_cli(["viz", "--store", str(store), "--out", str(page), "--event",
+                                    reg["event"], "--as-of", AS_OF], 600)
+
+
+def _reached(res) -> int | None:
+    """Nodes the propagation touched, as the result reports them."""
+    for attr in ("reached", "visited", "steps", "rows"):
+        v = getattr(res, attr, None)
+        if v is not None:
+            return v if isinstance(v, int) else len(v)
+    return None
+
+
+def worker(args: argparse.Namespace) -> dict:
+    from kg.bulk import bulk_load, integrity_problems
+    from kg.store import KnowledgeGraph
+
+    out: dict = {"engine": args.engine}
+    if args.engine == "oxigraph":
+        shutil.rmtree(args.store, ignore_errors=True)
+        kg = KnowledgeGraph.open(args.store)
+    else:
+        kg = KnowledgeGraph.in_memory("rdflib")
+    t0 = time.perf_counter()
+    # rdflib's checks can take many minutes at 10^6: they run in a child killed at the time-out.
+    report = bulk_load(kg, [args.nq], check=args.engine == "oxigraph")
+    build = time.perf_counter() - t0
+    if args.engine == "rdflib":
+        checks = time_forked(lambda: len(integrity_problems(kg)), 1, args.timeout)
+        report.seconds["check"] = checks["median_s"]
+        build = None if checks["median_s"] is None else build + checks["median_s"]
+        out["check_timeout_s"] = None if build is not None else args.timeout
+    out["build"] = {"seconds": build, "steps": report.seconds, "quads": report.quads,
+                    "triples_per_s": report.quads / build if build else None,
+                    "peak_rss_mb": peak_rss_mb(), "store_quads": kg.backend.count(),
+                    "problems": [p.__dict__ for p in report.problems]}
+    queries = {}
+    for name, (sparql, params) in canned_queries().items():
+        def fn(s=sparql, p=params):
+            return len(kg.query(s, p).rows)
+
+        queries[name] = time_forked(fn, args.reps, args.timeout)
+    out["queries"] = queries
+    if args.engine == "oxigraph":
+        out["impact"] = impact_measures(kg, args.store, args.reps, args.timeout)
+        kg.close()  # release the store for the commands
+        cli_measures(out, args.store)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+# -- orchestration -------------------------------------------------------------------------------
+
+def machine() -> dict:
+    import psutil
+    import pyoxigraph
+    import rdflib
+
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import networkx
+        nx_version = networkx.__version__
+    except ImportError:
+        nx_version = None
+    return {"cpu": cpu, "cores": os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
+            "rdflib": rdflib.__version__, "networkx": nx_version, "os": platform.platform()}
+
+
+def spawn_worker(engine: str, nq: Path, store: Path, reps: int, timeout: float) -> dict:
+    out = store.parent / f"{store.name}-{engine}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--nq", str(nq),
+           "--store", str(store), "--reps", str(reps), "--timeout", str(timeout),
+           "--worker-out", str(out)]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if p.returncode:
+        return {"engine": engine, "error": p.stderr.strip()[-2000:]}
+    res = json.loads(out.read_text())
+    res["wall_s"] = time.perf_counter() - t0
+    return res
+
+
+def standard_build(docs, folder: Path) -> dict:
+    """``okg build`` of the YAML fact files (loader + pyshacl + derive), wall time."""
+    yaml_dir = folder / "yaml"
+    shutil.rmtree(yaml_dir, ignore_errors=True)
+    write_yaml(docs, yaml_dir)
+    store = folder / "standard-store"
+    shutil.rmtree(store, ignore_errors=True)
+    res = run_cli(["build", str(yaml_dir), "--store", str(store)], 1800)
+    res["files"] = len(docs)
+    return res
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = args.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+    results = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+               "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+               "machine": machine(), "seed": args.seed, "reps": args.reps,
+               "timeout_s": args.timeout, "sizes": []}
+    for size in args.sizes:
+        print(f"== {size} triples", file=sys.stderr, flush=True)
+        folder = work / f"size-{size}"
+        folder.mkdir(exist_ok=True)
+        nq = folder / f"graph-seed{args.seed}.nq"
+        t0 = time.perf_counter()
+        docs = generate(size, args.seed)
+        if not nq.exists():
+            write_nquads(docs, nq)
+        entry = {"target": size, "data_triples": sum(d.triples for d in docs),
+                 "sources": len(docs), "generate_s": time.perf_counter() - t0}
+        if size <= args.standard_max:
+            entry["standard_build"] = standard_build(docs, folder)
+        del docs
+        for engine in ("oxigraph", "rdflib"):
+            print(f"   {engine}", file=sys.stderr, flush=True)
+            entry[engine] = spawn_worker(engine, nq, folder / "store", args.reps, args.timeout)
+        results["sizes"].append(entry)
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        (args.out_dir / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    from benchmarks.report import write_report
+
+    write_report(results, args.out_dir / "RESULTS.md")
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="okg benchmarks against plain rdflib")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--huge", action="store_true", help="add 10^7 triples")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=5, help="runs per query (median)")
+    ap.add_argument("--timeout", type=float, default=30.0, help="per-query time-out, seconds")
+    ap.add_argument("--standard-max", type=int, default=10_000,
+                    help="also time okg build of YAML fact files up to this size")
+    ap.add_argument("--work-dir", type=Path, default=Path("/tmp/okg-bench"))
+    ap.add_argument("--out-dir", type=Path, default=HERE)
+    ap.add_argument("--worker", choices=["oxigraph", "rdflib"], help=argparse.SUPPRESS)
+    ap.add_argument("--nq", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        args.engine = args.worker
+        Path(args.worker_out).write_text(json.dumps(worker(args), default=str))
+        return
+    if args.huge:
+        args.sizes = [*args.sizes, 10_000_000]
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
