@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
@@ -31,6 +30,7 @@ from loaders.vocabulary import (
     discover_modules,
     load_vocabulary,
 )
+from loaders.yamlnodes import YamlSyntaxError, parse_yaml, to_plain
 
 CORE_ONTOLOGY = URIRef("https://w3id.org/okg/ontology")
 LANGUAGES = ("en", "fr", "ar")
@@ -221,12 +221,11 @@ def example_files(module: Module) -> list[Path]:
     for folder in dict.fromkeys(f.resolve() for f in folders):
         for path in sorted(folder.glob("*.y*ml")):
             try:
-                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError):
+                doc = to_plain(parse_yaml(path.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, YamlSyntaxError):
                 continue
             listed = doc.get("modules") if isinstance(doc, dict) else None
-            listed = listed if isinstance(listed, list) else [listed]
-            if module.name in listed:
+            if module.name in (listed if isinstance(listed, list) else [listed]):
                 out.append(path)
     return out
 

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -22,7 +24,9 @@ from kg.sectors import (
     scaffold,
     use_sector_path,
 )
+from kg.shacl import check_bundles
 from kg.store import KnowledgeGraph
+from loaders import read_files
 from loaders.vocabulary import discover_modules, load_vocabulary
 
 AUTO = "https://w3id.org/okg/sector/automotive#"
@@ -283,3 +287,25 @@ def test_project_and_sector_relation_keep_their_own_predicate(seeded):
     preds = {d["predicate"] for _, _, d in G.edges(data=True) if d["relation"] == str(OKG.provider)}
     assert AUTO + "supplier" in preds
     assert str(STOPPAGE) in G
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True))
+@example(name="true")  # a YAML boolean when unquoted
+@example(name="a")  # the Turtle keyword for rdf:type
+def test_any_valid_name_scaffolds_a_module_that_lints_and_loads_clean(
+        tmp_path_factory, monkeypatch, name):
+    folder = tmp_path_factory.mktemp("scaffold")
+    monkeypatch.setenv(SECTOR_PATH_ENV, "")
+    taken = set(load_vocabulary().prefixes) | {m.prefix for m in discover_modules().values()}
+    if name in discover_modules() or default_prefix(name) in taken:
+        with pytest.raises(SectorError):
+            scaffold(name, folder)
+        return
+    scaffold(name, folder)
+    monkeypatch.setenv(SECTOR_PATH_ENV, str(folder))
+    voc = load_vocabulary()
+    assert lint_module(discover_modules()[name], voc) == []
+    bundles = read_files([folder / f"{name}-example.yaml"], voc)
+    assert check_bundles(bundles, voc) == []
