@@ -110,3 +110,85 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(markdown(result))
         else:
             print_report(result, console)
+
+    @app.command()
+    def analyze(
+        as_of: Annotated[str | None, typer.Option(
+            "--as-of", help="Date the events are judged at (default: today).",
+            show_default=False)] = None,
+        threshold: Annotated[float, typer.Option(
+            "--threshold", help="Share of revenue (0-1] whose loss means closure risk.")] = 0.5,
+        max_depth: Annotated[int | None, typer.Option(
+            "--max-depth", help="Bound each cascade.", show_default=False)] = None,
+        top: Annotated[int, typer.Option("--top", help="Rows shown per table.")] = 20,
+        format: FormatOption = "table",
+        lang: LangOption = "en",
+        store: StoreOption = None,
+    ) -> None:
+        """Market concentration (Herfindahl) of each actor, single points of failure ranked by
+        jobs at risk, and the countries and sectors most exposed."""
+        from kg.analysis import analyze as run_analysis
+
+        _check_format(format)
+        if lang not in ("en", "fr", "ar"):
+            fail(f"--lang: unknown language '{lang}'; expected en, fr or ar")
+        day = _date(as_of)
+        if not 0 < threshold <= 1:
+            fail(f"--threshold: {threshold} is not a share in (0, 1]")
+        if max_depth is not None and max_depth < 1:
+            fail(f"--max-depth: {max_depth} is less than 1")
+        if top < 1:
+            fail(f"--top: {top} is less than 1")
+        result = run_analysis(open_store(store), threshold=threshold, max_depth=max_depth,
+                              lang=lang, as_of=day)
+        if format == "json":
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            return
+        tables = _analysis_tables(result, top)
+        if format == "md":
+            out = []
+            for title, cols, rows in tables:
+                out += [f"## {title}", "", "| " + " | ".join(cols) + " |",
+                        "|" + "---|" * len(cols)]
+                out += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows]
+                out.append("")
+            out += ["## Assumptions", ""] + [f"- {a}" for a in result.assumptions]
+            sys.stdout.write("\n".join(out) + "\n")
+            return
+        for title, cols, rows in tables:
+            t = Table(title=title)
+            for c in cols:
+                t.add_column(c, overflow="fold")
+            for r in rows:
+                t.add_row(*r)
+            console.print(t)
+        console.print("Assumptions:", markup=False, style="bold")
+        for a in result.assumptions:
+            console.print(f"  - {a}", markup=False)
+
+
+def _analysis_tables(result, top: int) -> list[tuple[str, list[str], list[list[str]]]]:
+    def jobs(iv, name) -> str:
+        return "—" if name is None else iv.format()
+
+    conc = [[c.label, c.country or "", c.hhi.format(),
+             "; ".join(f"{m.label} {m.share.format(percent=True)} ({m.basis})"
+                       for m in c.markets)] for c in result.concentration[:top]]
+    spof = [[f.kind, f.label, f.jobs.format()
+             + (f" (+{f.unknown_terms} unknown)" if f.unknown_terms else ""),
+             str(f.actors_hit), ", ".join(f.countries)] for f in result.failures[:top]]
+    exp_cols = ["worst event", "jobs", "worst single failure", "jobs", "scenarios"]
+
+    def exp(items):
+        return [[e.name, e.worst_event or "—", jobs(e.worst_event_jobs, e.worst_event),
+                 e.worst_failure or "—", jobs(e.worst_failure_jobs, e.worst_failure),
+                 str(e.scenarios)] for e in items[:top]]
+
+    return [
+        ("Market concentration (Herfindahl index, 0-1)",
+         ["actor", "country", "HHI", "markets"], conc),
+        ("Single points of failure (ranked by jobs at risk)",
+         ["lost", "contract/actor", "jobs at risk", "actors hit", "countries"], spof),
+        ("Most exposed countries", ["country", *exp_cols], exp(result.countries)),
+        ("Most exposed sectors (NACE)", ["sector", *exp_cols], exp(result.sectors)),
+    ]

@@ -106,7 +106,7 @@ def _widen(a: Interval, b: Interval) -> Interval:
 
 
 class _Run:
-    def __init__(self, G: nx.MultiDiGraph, event: str, timing: Timing, threshold: float,
+    def __init__(self, G: nx.MultiDiGraph, event: str | None, timing: Timing, threshold: float,
                  max_depth: int | None, lang: str):
         self.G = G
         self.event = event
@@ -301,8 +301,20 @@ class _Run:
             self.actor(p).contract_terms[c] = term
             self.push(p, st.depth)
 
+    def seed_scenario(self, contracts: list[str], actors: list[str]) -> None:
+        """Seed a what-if: the *contracts* are lost outright and the *actors* stop."""
+        for c in sorted(contracts):
+            self.lose_contract(c, ONE, 1, [], explicit=True)
+        for a in sorted(actors):
+            self.actor(a).stopped = _Term(ONE, "assumed to stop (what-if)", [], 1, [])
+            self.push(a, 1)
+
     def run(self) -> None:
-        self.seed()
+        if self.event is not None:
+            self.seed()
+        self.settle()
+
+    def settle(self) -> None:
         while self.queue:
             _, a = heapq.heappop(self.queue)
             self.evaluate(a)
@@ -478,8 +490,8 @@ class _Run:
             default=1)
         chain = list(st.chain) if st else []
         if fig is not None:
-            if not chain:
-                c = next(c for c in fig.attributed if c in self.lost)
+            c = next((c for c in fig.attributed if c in self.lost), None)
+            if not chain and c is not None:
                 chain = list(self.lost[c].chain)
             w = fig.workforces[0]
             lost = [c for c in fig.attributed if c in self.lost]
@@ -650,3 +662,17 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
         countries=country_totals(rows),
         assumptions=[text for key, text in ASSUMPTIONS.items() if key in run.used],
         notes=run.notes)
+
+
+def run_scenario(G: nx.MultiDiGraph, contracts: list[str] = (), actors: list[str] = (),
+                 threshold: float = 0.5, max_depth: int | None = None, lang: str = "en"
+                 ) -> tuple[list[Row], list[CountryTotal]]:
+    """What if the *contracts* were lost and the *actors* stopped, with no dated event: the
+    same rules as :func:`run_impact`, every contract counted as running. Returns the rows and
+    the country totals.
+    """
+    run = _Run(G, None, Timing("what-if", "impact", (None, None)), threshold, max_depth, lang)
+    run.seed_scenario(list(contracts), list(actors))
+    run.settle()
+    rows = run.rows()
+    return rows, country_totals(rows)
