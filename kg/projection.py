@@ -24,7 +24,8 @@ Nodes are IRIs (``str``). Node attributes (all present, possibly empty):
 ``dates``       ``{"startDate"|"endDate"|"date"|"effectiveDate"|"reportedOn": datetime.date}``.
 ``quantities``  ``{property IRI: [Claim, ...]}`` for every Quantity-valued property of the node
                 (``okg:headcount``, ``okg:share``, ``okg:revenueShare``, ``okg:firmCount`` ...).
-``quotes``      ``{source id: (quote, ...)}`` — the node's ``okg:quote`` in each source graph.
+``quotes``      ``{source id: (quote, ...)}`` — the node's ``okg:quote`` in each source graph
+                (sorted).
 ``sources``     tuple of the source ids whose graphs describe the node.
 ``illustrative`` ``True`` when a fact file marks the node ``illustrative: true`` (made up).
 ``scope``       ``(class IRI, ((property IRI, (value IRI, ...)), ...))`` for facts of a class
@@ -371,7 +372,7 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
             (p, tuple(sorted(vals))) for p, vals in props.items())))
     for a in attrs.values():
         a["parents"] = tuple(sorted(a["parents"]))
-        a["quotes"] = {k: tuple(v) for k, v in sorted(a["quotes"].items())}
+        a["quotes"] = {k: tuple(sorted(set(v))) for k, v in sorted(a["quotes"].items())}
         a["sources"] = tuple(sorted(a["sources"]))
         for claims in a["quantities"].values():
             claims.sort(key=lambda c: (c.source or "", c.quantity))

@@ -154,3 +154,12 @@ def test_threshold_changes_the_status(seed):
     assert rows["ma-offshore-call-centres"][0].status == "closure risk"
     (sector,) = rows["ma-offshore-call-centres"]
     assert (sector.jobs.low, sector.jobs.high) == (200000, 999999)
+
+
+def test_both_engines_give_the_same_impact(seed):
+    ref = KnowledgeGraph.in_memory("rdflib")
+    ref.install_vocabulary()
+    ref.load(sorted(data_dir().glob("*.yaml")))
+    for event in ("total-relocation", "fr-ban-vote"):
+        assert (run_impact(ref, event, as_of="2026-02-01").to_dict()
+                == run_impact(seed, event, as_of="2026-02-01").to_dict())

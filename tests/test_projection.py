@@ -1,0 +1,113 @@
+"""The impact projection: read from the ontology in the store, oriented, deduplicated, cached."""
+
+import pytest
+
+from kg.namespaces import GRAPH, OKG, OKGD
+from kg.projection import CACHE_FILE, cached_projection, fingerprint, project
+from kg.resources import data_dir
+from kg.store import KnowledgeGraph
+
+TOTAL = "totalenergies-ikanbi-relocation"
+AUTO = "https://w3id.org/okg/sector/automotive#"
+
+
+def seeded(engine: str = "oxigraph") -> KnowledgeGraph:
+    kg = KnowledgeGraph.in_memory(engine)
+    kg.install_vocabulary()
+    kg.load(sorted(data_dir().glob("*.yaml")))
+    return kg
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return seeded()
+
+
+@pytest.fixture(scope="module")
+def G(kg):
+    return project(kg)
+
+
+def test_edges_follow_the_declared_flow(G):
+    contract = str(OKGD[f"{TOTAL}/total-fr-customer-service-ikanbi"])
+    ikanbi, total = str(OKGD["ikanbi"]), str(OKGD["totalenergies"])
+    provider = G.edges[contract, ikanbi, str(OKG.provider)]        # outbound: subject -> object
+    assert provider["flow"] == "outbound" and provider["weight"] == str(OKG.revenueShare)
+    assert provider["subject"] == contract and provider["fact"] == contract
+    assert provider["source"] == TOTAL and provider["quotes"]
+    client = G.edges[total, contract, str(OKG.client)]             # inbound: object -> subject
+    assert client["flow"] == "inbound" and client["subject"] == contract
+    event = str(OKGD[f"{TOTAL}/total-relocation"])
+    assert G.edges[event, contract, str(OKG.terminates)]["effect"] == "loss"
+    ban = str(OKGD["assahafa-2025-05-25-telemarketing-ban/fr-cold-call-ban"])
+    scoped = {k for _, _, k, d in G.out_edges(ban, keys=True, data=True) if d["scope"]}
+    assert scoped == {str(OKG.prohibitsActivity), str(OKG.appliesToMarket)}
+    # relations without okg:impactFlow are not projected
+    assert not any(k == str(OKG.affects) for _, _, k in G.edges(keys=True))
+
+
+def test_sector_sub_properties_are_projected_once_with_their_own_predicate(G):
+    edges = [(u, v, d) for u, v, d in G.edges(data=True) if d["predicate"] == AUTO + "supplier"]
+    assert edges and all(d["relation"] == str(OKG.provider) for _, _, d in edges)
+    pairs = [(u, v, k) for u, v, k in G.edges(keys=True)]
+    assert len(pairs) == len(set(pairs))
+    assert G.number_of_edges(str(OKGD["automotive-harness-illustrative/eurocar-harness-alpha"]),
+                             str(OKGD["harness-alpha"])) == 1
+
+
+def test_node_attributes(G):
+    ikanbi = G.nodes[str(OKGD["ikanbi"])]
+    assert ikanbi["kind"] == str(OKG.Firm) and ikanbi["country"] == "BE"
+    assert ikanbi["sector"] == "82.20" and ikanbi["labels"]["ar"] == "IKANBI"
+    jobs = G.nodes[str(OKGD[f"{TOTAL}/ikanbi-jobs-150"])]
+    (claim,) = jobs["quantities"][str(OKG.headcount)]
+    assert claim.stated == "more than 150" and claim.value.low == 151 and claim.value.high is None
+    assert jobs["scope"][0] == str(OKG.Workforce)
+    assert jobs["quotes"][TOTAL] == ("مع خسارة مركز IKANBI لعميل رئيسي وتأثر أكثر من 150 وظيفة",)
+    unknown = G.nodes[str(OKGD[f"{TOTAL}/morocco-new-jobs"])]
+    (claim,) = unknown["quantities"][str(OKG.headcount)]
+    assert not claim.value.known
+    relocation = G.nodes[str(OKGD[f"{TOTAL}/total-relocation"])]
+    assert str(relocation["dates"]["startDate"]) == "2025-10-01"
+    smes = G.nodes[str(OKGD["ma-cc-smes-single-activity"])]
+    assert smes["parents"] == (str(OKGD["ma-offshore-call-centres"]),)
+    contract = G.nodes[str(OKGD[f"{TOTAL}/total-fr-customer-service-morocco"])]
+    assert contract["country"] == "MA" and contract["kind"] == str(OKG.Contract)
+    assert G.graph["sources"][TOTAL].startswith("TotalEnergies")
+
+
+def test_what_propagates_is_read_from_the_store_not_the_code():
+    kg = seeded()
+    core = GRAPH["ontology/core"]
+    kg.backend.update(f"""
+        DELETE DATA {{ GRAPH <{core}> {{ <{OKG.provider}> <{OKG.impactFlow}> <{OKG.Outbound}> }} }};
+        INSERT DATA {{ GRAPH <{core}> {{ <{OKG.affects}> <{OKG.impactFlow}> <{OKG.Outbound}> }} }}
+    """)
+    H = project(kg)
+    rels = {k for _, _, k in H.edges(keys=True)}
+    assert str(OKG.provider) not in rels and AUTO + "supplier" not in rels
+    assert str(OKG.affects) in rels
+
+
+def test_both_engines_give_the_same_projection(G):
+    R = project(seeded("rdflib"))
+    assert set(R.nodes) == set(G.nodes)
+    assert set(R.edges(keys=True)) == set(G.edges(keys=True))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        assert R.edges[u, v, k] == d
+
+
+def test_cache_is_reused_until_the_store_changes(tmp_path):
+    store = tmp_path / "store"
+    kg = KnowledgeGraph.open(store)
+    kg.install_vocabulary()
+    kg.load(sorted(data_dir().glob("*.yaml")))
+    first = cached_projection(kg)
+    assert cached_projection(kg) is first
+    assert (store / CACHE_FILE).exists()
+    before = fingerprint(kg)
+    kg.remove_source("automotive-harness-illustrative")
+    assert fingerprint(kg) != before
+    second = cached_projection(kg)
+    assert second is not first and str(OKGD["eurocar"]) not in second
+    assert cached_projection(kg, refresh=True).number_of_edges() == second.number_of_edges()
