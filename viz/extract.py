@@ -45,7 +45,8 @@ Q_LABELS = "SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(isIRI(?x)) }
 Q_DESCRIBED = f"""SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {_IN_SOURCES} }}"""
 Q_LINKS = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} {_IN_SOURCES}
-  FILTER(isIRI(?o) && ?p != rdf:type && ?p != prov:hadPrimarySource)
+  FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:hadPrimarySource, okg:unit, okg:qualifier,
+                                  okg:vagueTerm))
 }}"""
 Q_FIGURES = f"""SELECT DISTINCT ?x ?p ?q ?low ?high ?point ?stated ?qual ?unit WHERE {{
   GRAPH ?g {{
@@ -58,7 +59,8 @@ Q_FIGURES = f"""SELECT DISTINCT ?x ?p ?q ?low ?high ?point ?stated ?qual ?unit W
 Q_LITERALS = f"""SELECT DISTINCT ?x ?p ?v WHERE {{
   GRAPH ?g {{ ?x ?p ?v }} {_IN_SOURCES}
   FILTER(isLiteral(?v) && isIRI(?x))
-  FILTER(?p NOT IN (rdfs:label, okg:quote, okg:line))
+  FILTER(?p NOT IN (rdfs:label, okg:quote, okg:line, okg:low, okg:high, okg:pointValue,
+                    okg:statedAs))
 }}"""
 Q_PROVENANCE = f"""SELECT DISTINCT ?x ?src ?line ?quote WHERE {{
   GRAPH ?g {{
@@ -170,7 +172,7 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
     _set_jobs(nodes, headcount, employer, employment)
 
     for x, p, v in kg.query(Q_LITERALS).rows:
-        if str(x) in nodes and p not in (OKG.statedAs,):
+        if str(x) in nodes:
             nodes[str(x)].attributes.append((label(p), str(v)))
     _add_sources(kg, nodes, text("line", lang))
     for n in nodes.values():

@@ -61,13 +61,13 @@ def register(app: typer.Typer) -> None:
         from viz.views import ViewError, network_view, run_event
 
         _check_lang(lang)
-        kg = open_store(store)
-        try:
-            result = run_event(kg, event, as_of, lang) if event else None
-            view = network_view(kg, lang, focus=focus, depth=depth, sector=sector,
-                                country=country, max_nodes=max_nodes, impact=result)
-        except ViewError as exc:
-            fail(str(exc))
+        with open_store(store) as kg:
+            try:
+                result = run_event(kg, event, as_of, lang) if event else None
+                view = network_view(kg, lang, focus=focus, depth=depth, sector=sector,
+                                    country=country, max_nodes=max_nodes, impact=result)
+            except ViewError as exc:
+                fail(str(exc))
         if result is not None:
             view.title = f"{text('title', lang)} — {result.event_label}"
         write(view, out, highlight=result is not None)
@@ -95,14 +95,15 @@ def register(app: typer.Typer) -> None:
         from viz.views import ViewError, event_view, run_event
 
         _check_lang(lang)
-        kg = open_store(store)
-        try:
-            result = run_event(kg, event, as_of, lang)
-            view = event_view(kg, result, lang, max_nodes=max_nodes)
-        except ViewError as exc:
-            fail(str(exc))
+        with open_store(store) as kg:
+            try:
+                result = run_event(kg, event, as_of, lang)
+                view = event_view(kg, result, lang, max_nodes=max_nodes)
+            except ViewError as exc:
+                fail(str(exc))
+            blocks = report_blocks(kg, result, lang)
         view.title = f"{text('report', lang)} — {result.event_label}"
-        write(view, out, highlight=True, report=report_blocks(kg, result, lang))
+        write(view, out, highlight=True, report=blocks)
         console.print(f"wrote {out} ({len(result.rows)} rows, {len(view.nodes)} nodes)",
                       markup=False)
         _shoot(out, screenshot)
