@@ -283,6 +283,7 @@ def _reason(voc: Vocabulary, bundles, report: SectorCheck) -> str:
         return ""
     if not result.consistent:
         report.problems.append(result.message)
+        return ""
     return result.message
 
 

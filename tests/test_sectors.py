@@ -309,3 +309,59 @@ def test_any_valid_name_scaffolds_a_module_that_lints_and_loads_clean(
     assert lint_module(discover_modules()[name], voc) == []
     bundles = read_files([folder / f"{name}-example.yaml"], voc)
     assert check_bundles(bundles, voc) == []
+
+
+# -- fact files and module terms ---------------------------------------------------------------
+
+def _fact_file(tmp_path: Path, modules: str, record: str) -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text(f"""\
+okg: 1
+source: {{id: sector-terms, title: T, language: en, note: "Illustrative."}}
+modules: {modules}
+facts:
+{record}""", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("modules", "record", "expected"), [
+    ("[]", "  - {id: x, type: auto:Carmaker, label: X, illustrative: true}\n",
+     ":5: [type] 'auto:Carmaker' belongs to sector module 'automotive', which this file does not"),
+    ("[automotive]", "  - {id: x, type: auto:Carmakr, label: X, illustrative: true}\n",
+     ":5: [type] unknown type 'auto:Carmakr'"),
+    ("[automotive]",
+     "  - id: x\n    type: auto:SupplyContract\n    buyer: nobody\n    illustrative: true\n",
+     ":7: [buyer] unknown economic actor 'nobody'"),
+])
+def test_sector_terms_in_fact_files_are_checked_with_file_and_line(tmp_path, modules, record,
+                                                                    expected):
+    result = runner.invoke(app, ["validate", str(_fact_file(tmp_path, modules, record))])
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+
+
+INCONSISTENT_MODULE = """\
+@prefix bad:  <https://example.org/bad#> .
+@prefix okg:  <https://w3id.org/okg/ontology#> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://example.org/bad> a owl:Ontology ; owl:imports <https://w3id.org/okg/ontology> ;
+    okg:sectorModule "bad" ; okg:prefix "bad" .
+bad:PlantFirm a owl:Class ; rdfs:subClassOf okg:Site , okg:Firm ;
+    rdfs:label "plant firm"@en , "usine entreprise"@fr , "مصنع شركة"@ar ;
+    skos:definition "Wrong on purpose."@en , "Faux exprès."@fr , "خطأ متعمد."@ar .
+"""
+
+
+@java
+@pytest.mark.reasoner
+def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
+    (tmp_path / "bad.ttl").write_text(INCONSISTENT_MODULE, encoding="utf-8")
+    _fact_file(tmp_path, "[bad]",
+               "  - {id: bad-plant, type: bad:PlantFirm, label: P, siteOf: bad-plant,"
+               " country: MA, illustrative: true}\n")
+    result = runner.invoke(app, ["--sector-path", str(tmp_path), "sector", "check", "bad"])
+    assert result.exit_code == 1
+    assert "problem: HermiT: the ontology and data are inconsistent" in result.output
+    assert "bad-plant" in result.output and "disjoint" in result.output
