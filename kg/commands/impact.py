@@ -49,7 +49,8 @@ def _print_events(kg, fmt: str, lang: str) -> None:
         sys.stdout.write("\n".join(lines) + "\n")
         return
     t = Table(title="Events (okg impact EVENT)")
-    for col in ("id", "source", "types", "dates", "label"):
+    t.add_column("id", no_wrap=True)
+    for col in ("source", "types", "dates", "label"):
         t.add_column(col, overflow="fold")
     for e in events:
         t.add_row(e.id, e.source or "", ", ".join(e.types),
