@@ -46,10 +46,8 @@ def js(value: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium = Chromium(timeout=60)
-    chromium.start()
-    yield chromium
-    chromium.close()  # by process id; the profile folder is removed
+    with Chromium(timeout=60) as chromium:  # closed by process id, profile folder removed
+        yield chromium
 
 
 @pytest.fixture(scope="module")

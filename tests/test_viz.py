@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -157,6 +157,7 @@ def test_group_firms_falls_back_to_countries_then_truncates():
 
 
 # -- layout ----------------------------------------------------------------------------------
+@settings(deadline=None, max_examples=40)
 @given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=80))
 def test_layout_places_every_node_deterministically(n, m):
     nodes = [f"n{i}" for i in range(n)]

@@ -17,6 +17,7 @@ that a page made no request and ran nothing it should not.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import queue
@@ -42,6 +43,16 @@ def available(executable: str = CHROMIUM) -> bool:
     return shutil.which(executable) is not None
 
 
+def _high(*fds: int) -> tuple[int, ...]:
+    """The fds moved to numbers above 9, so that the child's dup2 onto 3 and 4 cannot clobber
+    them (nor be a no-op that leaves them close-on-exec)."""
+    out = []
+    for fd in fds:
+        out.append(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10))
+        os.close(fd)
+    return tuple(out)
+
+
 class Chromium:
     """A headless Chromium with one page; use as a context manager."""
 
@@ -58,12 +69,18 @@ class Chromium:
         self._events: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._session: str | None = None
-        self._profile = tempfile.mkdtemp(prefix="okg-chromium-")
+        self._profile = ""
+        self._to_child: int | None = None
+        self._from_child: int | None = None
         self.proc: subprocess.Popen | None = None
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> Chromium:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -72,8 +89,9 @@ class Chromium:
     def start(self) -> None:
         if not available(self.executable):
             raise BrowserError(f"{self.executable} is not installed")
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
+        self._profile = tempfile.mkdtemp(prefix="okg-chromium-")
+        to_child_r, self._to_child = _high(*os.pipe())
+        self._from_child, from_child_w = _high(*os.pipe())
 
         def wire() -> None:  # in the child, before exec: the protocol's fds 3 and 4
             os.dup2(to_child_r, 3)
@@ -86,7 +104,7 @@ class Chromium:
                                      preexec_fn=wire, start_new_session=True)
         os.close(to_child_r)
         os.close(from_child_w)
-        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read, args=(self._from_child,), daemon=True).start()
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
         attached = self.call("Target.attachToTarget",
                              {"targetId": target["targetId"], "flatten": True}, session=False)
@@ -109,21 +127,20 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
-        for fd in (getattr(self, "_to_child", None), getattr(self, "_from_child", None)):
+        for fd in (self._to_child, self._from_child):
             if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+                os.close(fd)
+        self._to_child = self._from_child = None
         self.proc = None
-        shutil.rmtree(self._profile, ignore_errors=True)
+        if self._profile:
+            shutil.rmtree(self._profile, ignore_errors=True)
 
     # -- protocol ------------------------------------------------------------------------
-    def _read(self) -> None:
+    def _read(self, fd: int) -> None:
         buf = b""
         while True:
             try:
-                chunk = os.read(self._from_child, 1 << 16)
+                chunk = os.read(fd, 1 << 16)
             except OSError:
                 return
             if not chunk:
