@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.impact import reached_nodes, run_impact
 from kg.namespaces import OKG, OKGD, source_graph
+from kg.projection import project
 from kg.resources import SECTOR_PATH_ENV, data_dir
 from kg.sectors import (
     SectorError,
@@ -265,8 +267,7 @@ def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
 
 
 def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
-    impact = pytest.importorskip("kg.impact")
-    result = impact.run_impact(seeded, "eurocar-plant-stoppage")
+    result = run_impact(seeded, "eurocar-plant-stoppage")
     rows = {row.actor: row for row in result.rows}
     for supplier in ("harness-alpha", "harness-beta"):
         row = rows[str(OKGD[supplier])]
@@ -274,7 +275,7 @@ def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
         assert row.jobs.known and row.jobs.low is not None and row.jobs.low > 0
         assert any(step.predicate in (AUTO + "supplier", AUTO + "buyer") for step in row.chain)
     assert str(OKGD["atlas-contact"]) in rows
-    reached = set(impact.reached_nodes(result))
+    reached = set(reached_nodes(result))
     for jobs in ("harness-alpha-jobs", "harness-beta-jobs", "atlas-contact-jobs"):
         assert str(OKGD[f"{SCENARIO}/{jobs}"]) in reached
     ma = [c for c in result.countries if c.country == "MA"]
@@ -282,8 +283,7 @@ def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
 
 
 def test_project_and_sector_relation_keep_their_own_predicate(seeded):
-    projection = pytest.importorskip("kg.projection")
-    G = projection.project(seeded)
+    G = project(seeded)
     preds = {d["predicate"] for _, _, d in G.edges(data=True) if d["relation"] == str(OKG.provider)}
     assert AUTO + "supplier" in preds
     assert str(STOPPAGE) in G

@@ -187,8 +187,6 @@ def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, 
 
 def test_okg_impact_follows_the_module_relations(scratch):
     _, store, env = scratch
-    if okg("impact", "--help", env=env).returncode != 0:
-        pytest.skip("okg impact is not there yet")
     done = okg("impact", "programme-cancelled", "--store", str(store), "--format", "json", env=env)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
