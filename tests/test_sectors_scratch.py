@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.catalog import load_file
 from kg.namespaces import OKGD
 from kg.resources import SECTOR_PATH_ENV, queries_dir
 from kg.store import KnowledgeGraph
@@ -173,13 +174,9 @@ def test_a_query_sees_the_module_relations_as_core_ones(scratch, monkeypatch):
 
 
 def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, monkeypatch):
-    path = queries_dir() / "who-serves-client.rq"
-    catalog = pytest.importorskip("kg.catalog")
-    if not path.exists():
-        pytest.skip("the canned query who-serves-client is not there yet")
     _, store, env = scratch
     monkeypatch.setenv(SECTOR_PATH_ENV, env[SECTOR_PATH_ENV])
-    query = catalog.load_file(path)
+    query = load_file(queries_dir() / "who-serves-client.rq")
     rows = KnowledgeGraph.open(store).query(query.text, query.terms({"client": "skyframe"}))
     assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows.dicts()} == {
         ("Atlas Parts", "machining")}
