@@ -13,11 +13,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from kg.catalog import load_file
 from kg.cli import app
 from kg.impact import reached_nodes, run_impact
 from kg.namespaces import OKG, OKGD, source_graph
 from kg.projection import project
-from kg.resources import SECTOR_PATH_ENV, data_dir
+from kg.resources import SECTOR_PATH_ENV, data_dir, queries_dir
 from kg.sectors import (
     SectorError,
     default_prefix,
@@ -365,3 +366,13 @@ def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
     assert result.exit_code == 1
     assert "problem: HermiT: the ontology and data are inconsistent" in result.output
     assert "bad-plant" in result.output and "disjoint" in result.output
+
+
+def test_canned_who_serves_client_lists_the_harness_suppliers_of_the_carmaker(seeded):
+    query = load_file(queries_dir() / "who-serves-client.rq")
+    rows = seeded.query(query.text, query.terms({"client": "eurocar"})).dicts()
+    assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows} == {
+        ("Harness Alpha (fictional supplier)", "wiring-harness assembly"),
+        ("Harness Alpha (fictional supplier)", "cable cutting and crimping"),
+        ("Harness Beta (fictional supplier)", "seat-cover sewing"),
+    }
