@@ -30,9 +30,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg.namespaces import COUNTRY, MARKET, OKGD
+from kg.namespaces import COUNTRY, MARKET, OKGD, sparql_prologue
 from kg.resources import queries_dir
-from kg.sparql import BindingError, term_to_sparql
+from kg.sparql import BindingError, Rows, bind, term_to_sparql
 
 UNBOUND = "-"
 _HEADER = re.compile(r"^#\s*(title|question|param|columns|note)\s*:\s*(.*?)\s*$")
@@ -230,3 +230,30 @@ def resolve(name_or_path: str) -> CannedQuery:
     if name_or_path not in queries:
         raise QueryError(f"no canned query '{name_or_path}'; see okg query --list")
     return queries[name_or_path]
+
+
+def run_query(target, name: str | CannedQuery, params: dict[str, str] | None = None,
+              lang: str = "en") -> Rows:
+    """Run a canned query (or a user's ``.rq`` file) on a KnowledgeGraph or an Endpoint.
+
+    *params* are the raw texts (as on the command line); they are typed by the query header
+    and bound with a VALUES block, never pasted.
+
+    >>> from kg.store import KnowledgeGraph
+    >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+    >>> run_query(kg, "sources").columns
+    ['source', 'title', 'publisher', 'date', 'languageLabel', 'facts']
+    """
+    q = name if isinstance(name, CannedQuery) else resolve(name)
+    terms = q.terms(params or {}, lang)
+    try:
+        text = sparql_prologue() + bind(q.text, terms)
+    except BindingError as exc:
+        raise QueryError(f"query '{q.name}': {exc}") from None
+    if hasattr(target, "backend"):
+        rows = target.backend.select(text)
+    else:
+        rows = target.select(text, q.name)
+    if len(q.columns) == len(rows.columns):  # the header's names for the projected variables
+        rows.columns = list(q.columns)
+    return rows
