@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.namespaces import GRAPH
@@ -154,6 +154,7 @@ class Endpoint:
         def call() -> Rows:
             w = self._wrapper(self.query_url)
             w.setQuery(sparql)
+            w.queryType = SELECT  # not guessed from the text: a comment saying "add" is no update
             w.setReturnFormat(JSON)
             raw = w.query().response.read()
             try:
@@ -175,6 +176,7 @@ class Endpoint:
         def call() -> None:
             w = self._wrapper(url)
             w.setQuery(sparql)
+            w.queryType = INSERT  # any update form: sent as an update request
             w.query().response.read()
         self._retrying(name, url, call, retry=False)
 
