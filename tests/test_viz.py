@@ -284,3 +284,30 @@ def test_cli_errors_are_one_line(store, tmp_path, args, message):
     assert message in res.output
     assert "Traceback" not in res.output
     assert not Path(tmp_path / "x.html").exists()
+
+
+# -- events ----------------------------------------------------------------------------------
+def test_mark_impact_and_report_blocks_follow_the_result(seed):
+    from viz.report import report_blocks
+    from viz.views import event_view, mark_impact, run_event
+
+    result = run_event(seed, "total-relocation", "2026-02-01")
+    view = extract(seed, "en")
+    marked = mark_impact(view, result)
+    assert {IKANBI, CONTRACT, result.event} <= marked
+    ikanbi = view.nodes[IKANBI].impact
+    row = next(r for r in result.rows if r.actor == IKANBI)
+    assert ikanbi.badge == f"{row.jobs.format()} jobs at risk"
+    assert ("jobs at risk", f"{row.jobs.format()} ({row.status})") in ikanbi.lines
+    assert any(e.on_path for e in view.edges if (e.source, e.target) == (CONTRACT, IKANBI))
+    assert not any(e.on_path for e in view.edges if e.label == "jurisdiction")
+    around = event_view(seed, result)
+    assert IKANBI in around.nodes and ID + "ma-offshore-call-centres" not in around.nodes
+    blocks = report_blocks(seed, result)
+    table = blocks["before"][1]
+    assert len(table["rows"]) == len(result.rows)
+    assert table["rows"][0][4].startswith(result.rows[0].jobs.format())
+    sources = blocks["after"][-1]["entries"]
+    assert sources and all(s["quotes"] for s in sources)
+    with pytest.raises(ViewError, match="no event 'nope'"):
+        run_event(seed, "nope")

@@ -48,6 +48,7 @@ class Impact:
 
     lines: list[tuple[str, str]] = field(default_factory=list)  # (field, value) for tooltips
     on_path: bool = True
+    badge: str = ""  # drawn under the node's label: its jobs at risk or created
 
 
 @dataclass

@@ -74,7 +74,10 @@ def build_network(view: View, highlight: bool = False) -> Network:
             else:
                 colour, border = DIM, "#bbbbbb"
         x, y = pos[key]
-        net.add_node(key, label=_short(n.label), shape=cat.shape, size=node_size(n), x=x, y=y,
+        label = _short(n.label)
+        if highlight and n.impact is not None and n.impact.badge:
+            label = f"{label}\n{n.impact.badge}"
+        net.add_node(key, label=label, shape=cat.shape, size=node_size(n), x=x, y=y,
                      color={"background": colour, "border": border,
                             "highlight": {"background": colour, "border": "#000000"},
                             "hover": {"background": colour, "border": "#000000"}},

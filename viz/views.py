@@ -101,6 +101,9 @@ def mark_impact(view: View, result: object) -> set[str]:
             if imp is None:
                 continue
             imp.lines.append((text(jobs_key, lang), f"{row.jobs.format()} ({row.status})"))
+            sign = "" if row.effect == "loss" else "+"
+            badge = f"{sign}{row.jobs.format()} {text(jobs_key, lang)}"
+            imp.badge = badge if not imp.badge or imp.badge == badge else f"{imp.badge}; {badge}"
             if row.revenue_share_lost is not None:
                 imp.lines.append((text("revenue_lost", lang),
                                   row.revenue_share_lost.format(percent=True)))
