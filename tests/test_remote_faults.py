@@ -1,0 +1,98 @@
+"""Endpoint faults: one-line errors naming the endpoint and the query, bounded retries."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.catalog import run_query
+from kg.cli import app
+from kg.remote import Endpoint, EndpointError
+
+runner = CliRunner()
+
+
+class FaultHandler(http.server.BaseHTTPRequestHandler):
+    mode = "500"
+    hits = 0
+
+    def do_POST(self):  # noqa: N802
+        type(self).hits += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.mode == "sleep":
+            time.sleep(2.5)
+            return
+        if self.mode in ("500", "404"):
+            self.send_response(int(self.mode))
+            self.end_headers()
+            self.wfile.write(b"nope")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b"{not json" if self.mode == "garbage" else b'{"foo": 1}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def fault_server():
+    FaultHandler.hits = 0
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FaultHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _endpoint(url, **kw):
+    delays: list[float] = []
+    ep = Endpoint(url, timeout=1, attempts=3, backoff=0.01, sleep=delays.append, **kw)
+    return ep, delays
+
+
+@pytest.mark.parametrize("mode, reason, retried", [
+    ("500", "EndPointInternalError", True),
+    ("404", "EndPointNotFound", False),
+    ("garbage", "malformed response", False),
+    ("json-not-results", "malformed response", False),
+    ("sleep", "timed out", True),
+])
+def test_faults_are_one_line_errors(fault_server, mode, reason, retried):
+    FaultHandler.mode = mode
+    ep, delays = _endpoint(fault_server)
+    with pytest.raises(EndpointError) as err:
+        run_query(ep, "timeline")
+    msg = str(err.value)
+    assert "\n" not in msg and fault_server in msg and "query timeline" in msg
+    assert reason in msg
+    assert FaultHandler.hits == (3 if retried else 1)
+    assert delays == ([0.01, 0.02] if retried else [])
+
+
+def test_cli_reports_fault_without_traceback(fault_server):
+    FaultHandler.mode = "500"
+    res = runner.invoke(app, ["query", "jobs", "--endpoint", fault_server, "--retries", "1"])
+    assert res.exit_code == 1
+    assert res.output.startswith("error: endpoint ") and "query jobs" in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.server
+def test_stopped_server_is_connection_refused(oxigraph_server_factory):
+    server = oxigraph_server_factory()
+    url = server.query_url
+    server.stop()
+    ep, delays = _endpoint(url)
+    with pytest.raises(EndpointError, match="cannot connect") as err:
+        run_query(ep, "sources")
+    assert url in str(err.value) and "after 3 attempts" in str(err.value)
+    assert delays == [0.01, 0.02]
+    res = runner.invoke(app, ["query", "sources", "--endpoint", url, "--retries", "1"])
+    assert res.exit_code == 1 and "cannot connect" in res.output and "Traceback" not in res.output
