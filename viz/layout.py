@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 import networkx as nx
 
 SPRING_LIMIT = 450  # networkx needs scipy for its spring layout from 500 nodes on
-SPACING = 200.0
+SPACING = 170.0
 SEED = 7
 
 

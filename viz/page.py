@@ -95,11 +95,11 @@ def build_network(view: View, highlight: bool = False) -> Network:
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": many,
                         "hideEdgesOnZoom": many},
-        "nodes": {"font": {"size": 18, "face": "Noto Sans, DejaVu Sans, sans-serif",
+        "nodes": {"font": {"size": 22, "face": "Noto Sans, DejaVu Sans, sans-serif",
                            "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "smooth": False,
-                  "font": {"size": 12, "align": "horizontal", "color": "#555555",
+                  "font": {"size": 14, "align": "horizontal", "color": "#555555",
                            "face": "Noto Sans, DejaVu Sans, sans-serif"}},
     }
     return net
