@@ -242,7 +242,7 @@ def run_query(target, name: str | CannedQuery, params: dict[str, str] | None = N
     >>> from kg.store import KnowledgeGraph
     >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
     >>> run_query(kg, "sources").columns
-    ['source', 'title', 'publisher', 'date', 'languageLabel', 'facts']
+    ['source', 'title', 'publisher', 'date', 'language', 'facts']
     """
     q = name if isinstance(name, CannedQuery) else resolve(name)
     terms = q.terms(params or {}, lang)
