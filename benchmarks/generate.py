@@ -356,16 +356,20 @@ class World:
                     _quote("fr", cid)]))
             yield doc
 
-    def provider(self) -> Document:
-        """One provider (a small firm or a large group) with everything about it."""
+    def provider(self, budget: int) -> Document:
+        """One provider (a small firm or a large group) with everything about it.
+
+        *budget* (triples still to make) caps the group's size so that small graphs do not
+        overshoot their target by one large group.
+        """
         rng = self.rng
         n = self.n_providers
         self.n_providers += 1
         pid = f"provider-{n:06d}"
         lang = rng.choice(SOURCE_LANGUAGES)
         doc = Document(f"synthetic-{pid}", f"[synthetic] Registry extract: provider {n}", lang)
-        n_sites = _zipf(rng, 1.6, 40)
-        n_contracts = _zipf(rng, 1.15, 400)
+        n_sites = _zipf(rng, 1.6, max(1, min(40, budget // 400)))
+        n_contracts = _zipf(rng, 1.15, max(1, min(400, budget // 60)))
         home = _pick(rng, DELIVERY_WEIGHTS)
         name = f"{rng.choice(NAME_PARTS)} Contact {n}"
         doc.records.append(Record(pid, "cc:ContactCentreOperator", [
@@ -435,13 +439,14 @@ class World:
                 ("employmentType", "all"),
                 ("headcount", _headcount(rng, int(rng.paretovariate(1.2) * 12))),
                 _quote(lang, jid)]))
-            r = rng.random()
-            if r < 0.03:
+            # About 3% of the contracts end, 1% relocate; at fixed ranks so every graph has both.
+            rank = len(self.contracts)
+            if rank % 33 == 5:
                 eid = f"{kid}-terminated"
                 doc.records.append(Record(eid, "ContractTerminated", [
                     ("label", {"en": f"End of {kid}"}), ("terminates", kid),
                     ("date", _day(rng, 2025, 2026).isoformat()), _quote(lang, eid)]))
-            elif r < 0.04:
+            elif rank % 97 == 11:
                 eid = f"{kid}-relocation"
                 to = _pick(rng, DELIVERY_WEIGHTS)
                 doc.records.append(Record(eid, "Relocation", [
@@ -477,7 +482,7 @@ def generate(triples: int, seed: int = 1, voc: Vocabulary | None = None) -> list
     counted = sum(d.triples for d in docs)
     # Client documents come last; a client firm maps to CLIENT_TRIPLES triples.
     while counted + CLIENT_TRIPLES * len(world.clients) < triples:
-        doc = world.provider()
+        doc = world.provider(triples - counted - CLIENT_TRIPLES * len(world.clients))
         doc.triples = writer.count(doc)
         counted += doc.triples
         docs.append(doc)

@@ -1,0 +1,237 @@
+"""The synthetic graph generator, the bulk-load fast path, and a 10^4 smoke run of the benchmark."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset
+
+from kg.bulk import CHECKS, bulk_load, derive_native
+from kg.namespaces import DERIVED_GRAPH, GRAPH
+from kg.resources import data_dir
+from kg.shacl import check_bundles
+from kg.store import KnowledgeGraph
+from loaders import load_vocabulary, read_files
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_gen = importlib.import_module("benchmarks.generate")
+generate, render_yaml = _gen.generate, _gen.render_yaml
+write_nquads, write_yaml = _gen.write_nquads, _gen.write_yaml
+
+
+@pytest.fixture(scope="module")
+def voc():
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="module")
+def small(voc, tmp_path_factory):
+    """A 10^4-triple graph as N-Quads and as YAML fact files."""
+    folder = tmp_path_factory.mktemp("gen")
+    docs = generate(10_000, seed=3, voc=voc)
+    nq = folder / "g.nq"
+    n = write_nquads(docs, nq, voc)
+    return docs, nq, n, write_yaml(docs, folder / "yaml")
+
+
+def test_same_seed_same_bytes_other_seed_other_graph(voc, tmp_path):
+    paths = []
+    for i, seed in enumerate((5, 5, 6)):
+        p = tmp_path / f"{i}.nq"
+        write_nquads(generate(4_000, seed=seed, voc=voc), p, voc)
+        paths.append(p.read_bytes())
+    assert paths[0] == paths[1]
+    assert paths[0] != paths[2]
+    a = [render_yaml(d)[0] for d in generate(4_000, seed=5, voc=voc)]
+    b = [render_yaml(d)[0] for d in generate(4_000, seed=5, voc=voc)]
+    assert a == b
+
+
+def test_size_is_reached_and_counted(small):
+    docs, _, n, _ = small
+    assert n == sum(d.triples for d in docs)
+    assert 10_000 <= n < 10_500
+
+
+def test_yaml_passes_the_loader_and_shapes_and_maps_to_the_same_quads(voc, small):
+    _, nq, _, yaml_paths = small
+    bundles = read_files(yaml_paths, voc)  # raises LoadError on any loader error
+    assert check_bundles(bundles, voc) == []
+    ds = Dataset()
+    ds.parse(nq, format="nquads")
+    assert {str(g.identifier) for g in ds.graphs() if len(g)} == {str(b.graph_iri) for b in bundles}
+    for b in bundles:
+        assert set(ds.graph(b.graph_iri)) == set(b.graph), b.source_id
+
+
+def test_degrees_are_skewed(small):
+    docs, *_ = small
+    clients: Counter = Counter()
+    contracts_per_provider = []
+    for d in docs:
+        n = 0
+        for rec in d.records:
+            if rec.type == "Contract":
+                n += 1
+                clients[dict(rec.fields)["client"]] += 1
+        if d.source_id.startswith("synthetic-provider-"):
+            contracts_per_provider.append(n)
+    contracts_per_provider.sort()
+    # Many single-contract firms, a few large groups far above the median.
+    assert contracts_per_provider.count(1) >= len(contracts_per_provider) / 3
+    median = contracts_per_provider[len(contracts_per_provider) // 2]
+    assert contracts_per_provider[-1] >= 10 * median
+    assert max(clients.values()) >= 5 * sorted(clients.values())[len(clients) // 2]
+
+
+def test_the_required_regulation_and_events_are_there(small):
+    docs, *_ = small
+    recs = {r.id: r for d in docs for r in d.records}
+    ban = dict(recs["fr-telemarketing-ban"].fields)
+    assert (ban["prohibits"], ban["appliesToMarket"]) == ("telemarketing", "FR")
+    kinds = Counter(r.type for r in recs.values())
+    for kind in ("RegulationEnacted", "ContractTerminated", "Relocation", "Workforce",
+                 "MarketDependency", "ActivityShare", "cc:ContactCentre"):
+        assert kinds[kind] > 0, kind
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(500, 3_000))
+def test_any_seed_gives_unique_ids_and_parsable_quads(voc, tmp_path_factory, seed, size):
+    docs = generate(size, seed=seed, voc=voc)
+    ids = [(d.source_id, r.id) for d in docs for r in d.records]
+    assert len(ids) == len(set(ids))
+    p = tmp_path_factory.mktemp("h") / "g.nq"
+    n = write_nquads(docs, p, voc)
+    assert n >= size
+    ds = Dataset()
+    ds.parse(p, format="nquads")
+    assert sum(len(g) for g in ds.graphs()) == n
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_bulk_load_of_good_data_finds_no_problem(small, engine):
+    _, nq, n, _ = small
+    kg = KnowledgeGraph.in_memory(engine)
+    report = bulk_load(kg, [nq])
+    assert report.quads == n
+    assert report.problems == []
+    assert kg.ask("ASK { ?p okg:servesClient ?c }")
+
+
+NS = {"okg:": "https://w3id.org/okg/ontology#", "id:": "https://w3id.org/okg/id/",
+      "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "prov:": "http://www.w3.org/ns/prov#",
+      "dct:": "http://purl.org/dc/terms/", "cc:": "https://w3id.org/okg/sector/call-centres#",
+      "xsd:": "http://www.w3.org/2001/XMLSchema#"}
+# A contract without client whose provider was never declared; a figure with two units and
+# low > high.
+BAD = [
+    ("id:source/s", "rdf:type", "okg:Source"), ("id:source/s", "dct:title", '"t"'),
+    ("id:source/s", "okg:sourceLanguage", "id:language/fr"),
+    ("id:s/k", "rdf:type", "okg:Contract"), ("id:s/k", "prov:hadPrimarySource", "id:source/s"),
+    ("id:s/k", "okg:quote", '"q"@fr'), ("id:s/k", "okg:provider", "id:nobody"),
+    ("id:s/k", "okg:coversActivity", "cc:Telemarketing"),
+    ("id:s/q", "rdf:type", "okg:Quantity"), ("id:s/q", "okg:qualifier", "okg:Range"),
+    ("id:s/q", "okg:unit", "okg:Jobs"), ("id:s/q", "okg:unit", "okg:Percent"),
+    ("id:s/q", "okg:low", '"9"^^xsd:decimal'), ("id:s/q", "okg:high", '"3"^^xsd:decimal'),
+]
+
+
+def _nquads(rows: list[tuple[str, str, str]], graph: str) -> bytes:
+    def term(t: str) -> str:
+        if t.startswith('"'):
+            if "^^" in t:
+                lex, dt = t.split("^^")
+                return f"{lex}^^{term(dt)}"
+            return t
+        prefix, local = t.split(":", 1)
+        return f"<{NS[prefix + ':']}{local}>"
+
+    return "".join(f"{term(s)} {term(p)} {term(o)} <{graph}> .\n" for s, p, o in rows).encode()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_bulk_load_names_each_broken_record(engine):
+    data = _nquads(BAD, str(GRAPH["source/s"]))
+    report = bulk_load(KnowledgeGraph.in_memory(engine), [data])
+    found = {(p.message, p.focus.rsplit("/", 1)[-1]) for p in report.problems}
+    assert found == {
+        ("a contract has exactly one client", "k"),
+        ("every object of a relation has the type the relation's range asks for", "nobody"),
+        ("a figure has a unit", "q"),
+        ("a figure's low end is a non-negative number not above its high end", "q"),
+    }
+
+
+def test_bulk_load_refuses_a_store_with_sources(small):
+    _, nq, _, _ = small
+    kg = KnowledgeGraph.in_memory()
+    kg.install_vocabulary()
+    kg.load(sorted(data_dir().glob("*.yaml")))
+    with pytest.raises(ValueError, match="already holds sources"):
+        bulk_load(kg, [nq])
+
+
+def test_every_check_is_valid_sparql_on_both_engines():
+    for engine in ("oxigraph", "rdflib"):
+        kg = KnowledgeGraph.in_memory(engine)
+        kg.install_vocabulary()
+        for name, _, sparql in CHECKS:
+            assert kg.query(sparql).rows == [], name
+
+
+def test_native_derive_equals_the_store_derive():
+    files = sorted(data_dir().glob("*.yaml"))
+    a = KnowledgeGraph.in_memory()
+    a.install_vocabulary()
+    a.load(files)
+    b = KnowledgeGraph.in_memory()
+    b.install_vocabulary()
+    b.load(files)
+    derive_native(b)
+    q = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+    assert set(a.query(q).rows) == set(b.query(q).rows)
+    assert len(a.query(q).rows) > 0
+
+
+def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
+    """A 10^4 run with 2 repetitions: the results are complete and positive, whatever the speed."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "10000", "--reps", "2",
+           "--timeout", "1", "--standard-max", "0", "--work-dir", str(tmp_path / "work"),
+           "--out-dir", str(out)]
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, timeout=600)
+    res = json.loads((out / "results.json").read_text())
+    assert {"date", "command", "machine", "sizes", "reps", "timeout_s"} <= set(res)
+    assert res["machine"]["cores"] > 0 and res["machine"]["memory_gb"] > 0
+    (entry,) = res["sizes"]
+    assert entry["data_triples"] >= 10_000
+    ox, rd = entry["oxigraph"], entry["rdflib"]
+    for b in (ox["build"], rd["build"]):
+        assert b["quads"] == entry["data_triples"]
+        assert b["peak_rss_mb"] > 0
+    assert ox["build"]["seconds"] > 0 and ox["build"]["triples_per_s"] > 0
+    assert ox["build"]["problems"] == []
+    from kg.catalog import catalog
+
+    names = set(catalog())
+    assert names and set(ox["queries"]) == names == set(rd["queries"])
+    for name, m in ox["queries"].items():
+        assert m["median_s"] > 0 and len(m["runs"]) >= 1, name
+    for name, m in rd["queries"].items():  # a time-out is reported, never dropped
+        assert (m["median_s"] or 0) > 0 or m["timeout_s"] == 1, name
+    for kind in ("regulation", "termination"):
+        imp = ox["impact"][kind]
+        assert imp["cold_s"] > 0 and imp["warm_median_s"] > 0 and imp["rows"] >= 0
+    assert ox["viz"].get("seconds") or ox["viz"].get("missing")
+    text = (out / "RESULTS.md").read_text()
+    assert "| query |" in text and "cores" in text
