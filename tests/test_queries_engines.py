@@ -57,3 +57,24 @@ def test_push_with_graph_store_protocol(oxigraph_server_factory, queries_seed_kg
     assert FOREIGN_GRAPH in ep.graph_names()
     rows = run_query(ep, "who-serves-client", {}, "en").python()
     assert "IKANBI" in {r["provider"] for r in rows}
+
+
+def test_cli_push_then_query_over_http(oxigraph_server_factory, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["build", "--store", str(store)]).exit_code == 0
+    server = oxigraph_server_factory()
+    res = runner.invoke(app, ["push", "--store", str(store), "--endpoint", server.query_url,
+                              "--update-endpoint", server.update_url])
+    assert res.exit_code == 0, res.output
+    assert "graph(s) pushed" in res.output
+    res = runner.invoke(app, ["query", "regulation-exposure", "--endpoint", server.query_url,
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "2026-08-01" in res.output and "more than 80%" in res.output
+    res = runner.invoke(app, ["push", "--store", str(store), "--endpoint", server.query_url])
+    assert res.exit_code == 1 and "--update-endpoint" in res.output
