@@ -309,5 +309,6 @@ def test_mark_impact_and_report_blocks_follow_the_result(seed):
     assert table["rows"][0][4].startswith(result.rows[0].jobs.format())
     sources = blocks["after"][-1]["entries"]
     assert sources and all(s["quotes"] for s in sources)
+    assert {q["lang"] for s in sources for q in s["quotes"]} == {"ar"}
     with pytest.raises(ViewError, match="no event 'nope'"):
         run_event(seed, "nope")

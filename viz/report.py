@@ -9,6 +9,7 @@ autoescape on. Every number is the result's own interval, formatted by
 from __future__ import annotations
 
 from kg.impact.result import ImpactResult, Row, Step
+from kg.namespaces import OKGD
 from kg.store import KnowledgeGraph
 from viz.extract import Labels
 from viz.style import text
@@ -36,7 +37,20 @@ def _label_of(result: ImpactResult, iri: str) -> str:
     return next((r.label for r in result.rows if r.actor == iri), iri.rsplit("/", 1)[-1])
 
 
-def _explanation(row: Row, label: Labels, lang: str) -> dict[str, object]:
+Q_SOURCE_LANGS = """SELECT DISTINCT ?src ?code WHERE {
+  ?src okg:sourceLanguage ?l . ?l okg:languageCode ?code
+}"""
+
+
+def source_languages(kg: KnowledgeGraph) -> dict[str, str]:
+    """Source id to the BCP 47 code of the language it is written in (its quotes' language)."""
+    prefix = str(OKGD["source/"])
+    return {str(src)[len(prefix):]: str(code) for src, code in kg.query(Q_SOURCE_LANGS).rows
+            if str(src).startswith(prefix)}
+
+
+def _explanation(row: Row, label: Labels, lang: str,
+                 langs: dict[str, str]) -> dict[str, object]:
     lines = [f"{text('formula', lang)}: {row.formula}"]
     if row.revenue_formula:
         lines.append(f"{text('revenue_lost', lang)}: {row.revenue_formula}")
@@ -49,14 +63,16 @@ def _explanation(row: Row, label: Labels, lang: str) -> dict[str, object]:
         lines.append(f"{text('claims', lang)}: {c.stated or ''} → {c.value.format()} "
                      f"({c.employment_type or ''}; {c.source_title or c.source or ''})")
     quotes: list[dict[str, str]] = []
-    for q in [q for s in row.chain for q in s.quotes] + [q for c in row.claims for q in c.quotes]:
+    said = [(q, s.source) for s in row.chain for q in s.quotes]
+    said += [(q, c.source) for c in row.claims for q in c.quotes]
+    for q, source in said:
         if all(x["text"] != q for x in quotes):
-            quotes.append({"text": q, "lang": ""})
+            quotes.append({"text": q, "lang": langs.get(source or "", "")})
     title = row.label + (f" — {row.site_label}" if row.site_label else "")
     return {"title": title, "lines": lines, "quotes": quotes}
 
 
-def _sources(result: ImpactResult) -> list[dict[str, object]]:
+def _sources(result: ImpactResult, langs: dict[str, str]) -> list[dict[str, object]]:
     by_source: dict[str, dict[str, object]] = {}
 
     def add(source: str | None, title: str | None, quotes: list[str]) -> None:
@@ -66,7 +82,7 @@ def _sources(result: ImpactResult) -> list[dict[str, object]]:
                                              "quotes": []})
         for q in quotes:
             if all(x["text"] != q for x in item["quotes"]):
-                item["quotes"].append({"text": q, "lang": ""})
+                item["quotes"].append({"text": q, "lang": langs.get(source, "")})
 
     for row in result.rows:
         for s in row.chain:
@@ -82,6 +98,7 @@ def _sources(result: ImpactResult) -> list[dict[str, object]]:
 def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") -> dict[str, object]:
     """The report's blocks for the page template: ``before`` and ``after`` the network."""
     label = Labels(kg, lang)
+    langs = source_languages(kg)
     summary = [result.event_label,
                f"{text('as_of', lang)} {result.as_of.isoformat()}: {result.timing}",
                f"{text('measure', lang)}: {result.measure}; "
@@ -111,11 +128,11 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
                      for c in result.contracts]})
     after: list[dict[str, object]] = [
         {"heading": text("explanations", lang),
-         "entries": [_explanation(r, label, lang) for r in result.rows]}]
+         "entries": [_explanation(r, label, lang, langs) for r in result.rows]}]
     if result.assumptions or result.notes:
         after.append({"heading": text("assumptions", lang),
                       "paragraphs": list(result.assumptions) + list(result.notes)})
-    after.append({"heading": text("sources", lang), "entries": _sources(result)})
+    after.append({"heading": text("sources", lang), "entries": _sources(result, langs)})
     for b in blocks + after:
         for k in ("paragraphs", "columns", "rows", "entries"):
             b.setdefault(k, [])
