@@ -141,7 +141,13 @@ class RdflibBackend:
         self.ds.parse(data=data, format="nquads")
 
     def dump(self, fmt: str) -> bytes:
-        names = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+        names = {
+            "trig": "trig",
+            "nquads": "nquads",
+            "turtle": "turtle",
+            "ntriples": "nt",
+            "jsonld": "json-ld",
+        }
         if fmt in DATASET_FORMATS:
             return self.ds.serialize(format=names[fmt]).encode()
         g = Graph()

@@ -51,7 +51,9 @@ class Conflict:
     prop: str
     scope: dict[str, str]
     claims: list[Claim] = field(default_factory=list)
-    breakdown: str | None = None  # "permanent + temporary = 135–165" when a sum of parts is involved
+    breakdown: str | None = (
+        None  # "permanent + temporary = 135–165" when a sum of parts is involved
+    )
 
     @property
     def label(self) -> str:
@@ -96,7 +98,9 @@ def _sum(claims: list[Claim]) -> tuple[Decimal | None, Decimal | None]:
     if any(c.low is None for c in claims):
         return None, None
     low = sum((c.low for c in claims), Decimal(0))
-    high = None if any(c.high is None for c in claims) else sum((c.high for c in claims), Decimal(0))
+    high = (
+        None if any(c.high is None for c in claims) else sum((c.high for c in claims), Decimal(0))
+    )
     return low, high
 
 
@@ -121,19 +125,32 @@ def find_conflicts(kg: KnowledgeGraph, lang: str = "en") -> list[Conflict]:
         for x, q in kg.query(_QUOTES, {"cls": cls}).rows:
             quotes[str(x)].append(str(q))
         claims: dict[tuple, list[Claim]] = defaultdict(list)
-        for x, qp, stated, low, high, point, src, title, line in kg.query(_FIGURES, {"cls": cls}).rows:
+        for x, qp, stated, low, high, point, src, title, line in kg.query(
+            _FIGURES, {"cls": cls}
+        ).rows:
             key = tuple(values[str(x)].get(p) for p in props)
-            claim = Claim(str(x), str(stated), _dec(low), _dec(high), _dec(point),
-                          tuple(sorted(quotes[str(x)])), str(src) if src else "",
-                          str(title) if title else "", int(line) if line is not None else None)
+            claim = Claim(
+                str(x),
+                str(stated),
+                _dec(low),
+                _dec(high),
+                _dec(point),
+                tuple(sorted(quotes[str(x)])),
+                str(src) if src else "",
+                str(title) if title else "",
+                int(line) if line is not None else None,
+            )
             claims[(key, qp)].append(claim)
         cls_label = voc.label(cls, lang)
 
-        def scope_dict(key: tuple) -> dict[str, str]:
-            return {voc.label(p, lang): kg.label(v, lang)
-                    for p, v in zip(props, key, strict=True) if v is not None}
+        def scope_dict(key: tuple, props: list[URIRef] = props) -> dict[str, str]:
+            return {
+                voc.label(p, lang): kg.label(v, lang)
+                for p, v in zip(props, key, strict=True)
+                if v is not None
+            }
 
-        for (key, qp), group in sorted(claims.items(), key=lambda kv: (str(kv[0]), )):
+        for (key, qp), group in sorted(claims.items(), key=lambda kv: (str(kv[0]),)):
             group = sorted(group, key=lambda c: c.fact)
             if any(not _same(group[0], c) for c in group[1:]):
                 out.append(Conflict(cls_label, voc.label(qp, lang), scope_dict(key), group))
@@ -143,7 +160,7 @@ def find_conflicts(kg: KnowledgeGraph, lang: str = "en") -> list[Conflict]:
                     continue
                 parts: list[Claim] = []
                 for part in sorted(totals[total]):
-                    pkey = key[:i] + (part,) + key[i + 1:]
+                    pkey = key[:i] + (part,) + key[i + 1 :]
                     parts += claims.get((pkey, qp), [])
                 covered = {values[c.fact].get(p) for c in parts}
                 if covered != totals[total] or len(parts) != len(totals[total]):
@@ -151,11 +168,27 @@ def find_conflicts(kg: KnowledgeGraph, lang: str = "en") -> list[Conflict]:
                 low, high = _sum(parts)
                 if low is None:
                     continue
-                summed = Claim("sum of parts", " + ".join(c.stated_as for c in parts), low, high, None,
-                               (), "", "", None)
+                summed = Claim(
+                    "sum of parts",
+                    " + ".join(c.stated_as for c in parts),
+                    low,
+                    high,
+                    None,
+                    (),
+                    "",
+                    "",
+                    None,
+                )
                 disagree = [c for c in group if (c.low, c.high) != (low, high)]
                 if disagree:
                     names = " + ".join(voc.label(values[c.fact].get(p), lang) for c in parts)
-                    out.append(Conflict(cls_label, voc.label(qp, lang), scope_dict(key), group + parts,
-                                        breakdown=f"{names} = {summed.stated_as} = {summed.interval()}"))
+                    out.append(
+                        Conflict(
+                            cls_label,
+                            voc.label(qp, lang),
+                            scope_dict(key),
+                            group + parts,
+                            breakdown=f"{names} = {summed.stated_as} = {summed.interval()}",
+                        )
+                    )
     return out

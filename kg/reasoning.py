@@ -50,7 +50,7 @@ def disjoint_offenders(graph: Graph) -> list[str]:
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
         members = list(Collection(graph, graph.value(node, OWL.members)))
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 pairs.add((a, b))
 
     supers: dict[URIRef, set[URIRef]] = {}
@@ -75,8 +75,9 @@ def disjoint_offenders(graph: Graph) -> list[str]:
         for a, b in sorted(pairs):
             if a in types and b in types:
                 typed = ", ".join(sorted(_qname(t) for t in asserted if t != OWL.NamedIndividual))
-                offenders.append(f"{_qname(ind)} is typed {typed}, but {_qname(a)} and "
-                                 f"{_qname(b)} are disjoint")
+                offenders.append(
+                    f"{_qname(ind)} is typed {typed}, but {_qname(a)} and {_qname(b)} are disjoint"
+                )
     return sorted(set(offenders))
 
 
@@ -86,7 +87,7 @@ def _qname(iri) -> str:
     s = str(iri)
     for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
         if s.startswith(str(ns)):
-            return f"{p}:{s[len(str(ns)):]}"
+            return f"{p}:{s[len(str(ns)) :]}"
     return f"<{s}>"
 
 
@@ -109,7 +110,9 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
                 msg += "; " + "; ".join(offenders)
             return ConsistencyReport(False, offenders, msg)
         except owlready2.OwlReadyJavaError as exc:
-            raise RuntimeError(f"HermiT could not run on Java: {str(exc).strip().splitlines()[-1]}") from None
+            raise RuntimeError(
+                f"HermiT could not run on Java: {str(exc).strip().splitlines()[-1]}"
+            ) from None
         finally:
             world.close()
     return ConsistencyReport(True, [], "HermiT: consistent")

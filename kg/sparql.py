@@ -17,8 +17,15 @@ from rdflib.term import Node
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-            "\b": "\\b", "\f": "\\f"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 
 
 class BindingError(ValueError):
@@ -84,8 +91,11 @@ def _outer_group_start(query: str) -> int:
         if c == "{":
             if depth == 0:
                 head = "".join(text_before)
-                is_template = (form == "CONSTRUCT" and not skipped_template
-                               and not re.search(r"\bWHERE\s*$", head, re.I))
+                is_template = (
+                    form == "CONSTRUCT"
+                    and not skipped_template
+                    and not re.search(r"\bWHERE\s*$", head, re.I)
+                )
                 if not is_template:
                     return i + 1
                 skipped_template = True

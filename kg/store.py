@@ -32,11 +32,24 @@ from loaders import LoadError, SourceBundle, load_vocabulary, read_files
 from loaders.vocabulary import CORE_FILES, Vocabulary
 
 STORE_ENV = "OKG_STORE"
+_SOURCES = (
+    """
+SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(STRSTARTS(STR(?g), "PREFIX"))
+  OPTIONAL { GRAPH ?g { ?src a okg:Source .
+                        OPTIONAL { ?src dcterms:title ?t } OPTIONAL { ?src okg:factFile ?f } } }
+} GROUP BY ?g ORDER BY ?g"""
+).replace("PREFIX", SOURCE_GRAPH_PREFIX)
 DEFAULT_STORE = ".okg"
 
 
 def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+class MissingModuleError(Exception):
+    """The store uses a sector module that is not on the sector path."""
 
 
 @dataclass
@@ -108,8 +121,13 @@ class KnowledgeGraph:
         return {r[0] for r in rows.rows} or None
 
     # -- writing ---------------------------------------------------------------
-    def install_vocabulary(self) -> None:
-        """(Re)write the ontology graphs: core + reference, shapes, and each sector module."""
+    def install_vocabulary(self, forget_missing: bool = False) -> None:
+        """(Re)write the ontology graphs: core + reference, and each sector module on the path.
+
+        A module whose graph is in the store but which is no longer on the sector path is kept
+        out of harm's way: this raises MissingModuleError unless *forget_missing* (then its
+        ontology graph is dropped, and facts that used its terms lose their core types).
+        """
         voc = self.voc
         graphs: dict[URIRef, Graph] = {}
         core = Graph()
@@ -120,12 +138,25 @@ class KnowledgeGraph:
             g = Graph()
             g.parse(m.path, format="turtle")
             graphs[GRAPH[f"ontology/{m.name}"]] = g
-        stale = [g for g in self.graph_names() if g.startswith(ONTOLOGY_GRAPH_PREFIX)
-                 and URIRef(g) not in graphs]
+        stale = [
+            g
+            for g in self.graph_names()
+            if g.startswith(ONTOLOGY_GRAPH_PREFIX) and URIRef(g) not in graphs
+        ]
+        if stale and not forget_missing:
+            names = ", ".join(g[len(ONTOLOGY_GRAPH_PREFIX) :] for g in stale)
+            raise MissingModuleError(
+                f"the store holds sector module(s) {names}, which are not on the sector path; "
+                "pass --sector-path DIR (or set OKG_SECTOR_PATH), or --forget-missing-modules"
+            )
         self._replace(graphs, drop=[URIRef(g) for g in stale])
 
-    def load(self, paths: Iterable[Path], check_shapes: bool = True,
-             progress: Callable[[str], None] | None = None) -> list[SourceBundle]:
+    def load(
+        self,
+        paths: Iterable[Path],
+        check_shapes: bool = True,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[SourceBundle]:
         """Check every file (and the shapes), then replace each source's graph; all or nothing."""
         paths = list(paths)
         bundles = read_files(paths, self.voc, resolver=self.types_of, progress=progress)
@@ -196,22 +227,25 @@ class KnowledgeGraph:
         return sorted(str(r[0]) for r in rows.rows)
 
     def sources(self) -> list[SourceInfo]:
-        rows = self.query("""
-            SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
-              GRAPH ?g { ?s ?p ?o }
-              FILTER(STRSTARTS(STR(?g), "%s"))
-              OPTIONAL { GRAPH ?g { ?src a okg:Source . OPTIONAL { ?src dcterms:title ?t } OPTIONAL { ?src okg:factFile ?f } } }
-            } GROUP BY ?g ORDER BY ?g""" % SOURCE_GRAPH_PREFIX)
+        rows = self.query(_SOURCES)
         out = []
         for g, title, file, n in rows.rows:
-            out.append(SourceInfo(str(g)[len(SOURCE_GRAPH_PREFIX):], str(g), str(title) if title else None,
-                                  str(file) if file else None, int(n)))
+            out.append(
+                SourceInfo(
+                    str(g)[len(SOURCE_GRAPH_PREFIX) :],
+                    str(g),
+                    str(title) if title else None,
+                    str(file) if file else None,
+                    int(n),
+                )
+            )
         return out
 
     def stats(self) -> dict[str, list[tuple[str, int]]]:
         """Triples per named graph, and individuals per class (data graphs only, with inferred types)."""
         per_graph = self.backend.select(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
         per_class = self.query(f"""
             SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{
               GRAPH ?g {{ ?x a ?c }}

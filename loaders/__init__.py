@@ -16,12 +16,26 @@ from loaders.facts import Resolver, SourceBundle
 from loaders.registry import loader_for, loaders, register
 from loaders.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["FactError", "LoadError", "SourceBundle", "read_files", "loaders", "loader_for", "register",
-           "load_vocabulary", "Vocabulary"]
+__all__ = [
+    "FactError",
+    "LoadError",
+    "SourceBundle",
+    "read_files",
+    "loaders",
+    "loader_for",
+    "register",
+    "load_vocabulary",
+    "Vocabulary",
+]
 
 
-def read_files(paths: list[Path], voc: Vocabulary | None = None, resolver: Resolver | None = None,
-               raise_on_error: bool = True, progress=None) -> list[SourceBundle]:
+def read_files(
+    paths: list[Path],
+    voc: Vocabulary | None = None,
+    resolver: Resolver | None = None,
+    raise_on_error: bool = True,
+    progress=None,
+) -> list[SourceBundle]:
     """Read and check every file; raise LoadError with all errors of all files if any is wrong.
 
     Files loaded together may refer to each other's entities; *resolver* gives the types of
@@ -49,8 +63,14 @@ def read_files(paths: list[Path], voc: Vocabulary | None = None, resolver: Resol
         b = pnd.bundle
         if b.source_id:
             if b.source_id in seen_sources:
-                errors.append(FactError(b.file, None, "source.id",
-                                        f"source id '{b.source_id}' is also used by {seen_sources[b.source_id]}"))
+                errors.append(
+                    FactError(
+                        b.file,
+                        None,
+                        "source.id",
+                        f"source id '{b.source_id}' is also used by {seen_sources[b.source_id]}",
+                    )
+                )
             seen_sources[b.source_id] = b.file
         for rid, decl in b.declared.items():
             batch.setdefault(rid, decl)

@@ -70,7 +70,11 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
                     labels.items[col.split("@", 1)[1]] = Scalar(cell, line)
                     continue
                 parts = [p.strip() for p in cell.split("|")] if "|" in cell else [cell]
-                node = Scalar(parts[0], line) if len(parts) == 1 else Seq([Scalar(p, line) for p in parts], line)
+                node = (
+                    Scalar(parts[0], line)
+                    if len(parts) == 1
+                    else Seq([Scalar(p, line) for p in parts], line)
+                )
                 rec.items[col] = node
                 rec.key_lines[col] = line
             if labels.items:

@@ -19,7 +19,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.namespaces import OKG, OKGD, PROV, SCHEMA, source_graph, source_node
 from loaders.errors import ErrorSink
-from loaders.quantities import QuantityError, from_mapping, make_quantity, parse_text, unit_from_name
+from loaders.quantities import (
+    QuantityError,
+    from_mapping,
+    make_quantity,
+    parse_text,
+    unit_from_name,
+)
 from loaders.vocabulary import PropertyInfo, Vocabulary
 from loaders.yamlnodes import Map, Scalar, Seq
 
@@ -57,7 +63,9 @@ class SourceBundle:
 def _scalar(node, sink: ErrorSink, field_name: str, line: int) -> str | None:
     if isinstance(node, Scalar):
         return node.value
-    sink.add(getattr(node, "line", line), field_name, "expected a single value, not a list or mapping")
+    sink.add(
+        getattr(node, "line", line), field_name, "expected a single value, not a list or mapping"
+    )
     return None
 
 
@@ -69,7 +77,11 @@ def read_source_block(node, sink: ErrorSink, voc: Vocabulary, line: int) -> dict
     out: dict = {}
     for key in node.items:
         if key not in SOURCE_KEYS:
-            sink.add(node.line_of(key), f"source.{key}", f"unknown field; expected one of {', '.join(sorted(SOURCE_KEYS))}")
+            sink.add(
+                node.line_of(key),
+                f"source.{key}",
+                f"unknown field; expected one of {', '.join(sorted(SOURCE_KEYS))}",
+            )
     for key in ("id", "title", "language"):
         if key not in node.items:
             sink.add(node.line, f"source.{key}", "required field is missing")
@@ -79,22 +91,39 @@ def read_source_block(node, sink: ErrorSink, voc: Vocabulary, line: int) -> dict
             if v is not None and v != "" and v.lower() != "null":
                 out[key] = (v, node.line_of(key))
     if "id" in out and not ID_PATTERN.match(out["id"][0]):
-        sink.add(out["id"][1], "source.id", f"'{out['id'][0]}' is not a valid id; expected lower-case letters, digits, '.', '_' or '-'")
+        sink.add(
+            out["id"][1],
+            "source.id",
+            f"'{out['id'][0]}' is not a valid id; expected lower-case letters, digits, '.', '_' or '-'",
+        )
     if "language" in out and out["language"][0] not in voc.keyed_individuals(OKG.Language):
-        sink.add(out["language"][1], "source.language", f"unknown language code '{out['language'][0]}'; expected one of {', '.join(sorted(voc.keyed_individuals(OKG.Language)))}")
+        sink.add(
+            out["language"][1],
+            "source.language",
+            f"unknown language code '{out['language'][0]}'; expected one of {', '.join(sorted(voc.keyed_individuals(OKG.Language)))}",
+        )
     if "date" in out:
         try:
             dt.date.fromisoformat(out["date"][0])
         except ValueError:
-            sink.add(out["date"][1], "source.date", f"impossible or malformed date '{out['date'][0]}'; expected YYYY-MM-DD")
+            sink.add(
+                out["date"][1],
+                "source.date",
+                f"impossible or malformed date '{out['date'][0]}'; expected YYYY-MM-DD",
+            )
     return out
 
 
 class DocumentMapper:
     """Reads one document's records into triples, with every error located."""
 
-    def __init__(self, voc: Vocabulary, file: str, resolver: Resolver | None = None,
-                 batch: dict[str, Declared] | None = None):
+    def __init__(
+        self,
+        voc: Vocabulary,
+        file: str,
+        resolver: Resolver | None = None,
+        batch: dict[str, Declared] | None = None,
+    ):
         self.voc = voc
         self.sink = ErrorSink(file)
         self.resolver = resolver or (lambda iri: None)
@@ -111,11 +140,19 @@ class DocumentMapper:
             return
         for key in doc.items:
             if key not in TOP_KEYS:
-                sink.add(doc.line_of(key), key, f"unknown top-level field; expected {', '.join(sorted(TOP_KEYS))}")
+                sink.add(
+                    doc.line_of(key),
+                    key,
+                    f"unknown top-level field; expected {', '.join(sorted(TOP_KEYS))}",
+                )
         version = doc.get("okg")
         if isinstance(version, Scalar) and version.value != "1":
-            sink.add(version.line, "okg", f"unsupported format version '{version.value}'; expected 1")
-        self.source = read_source_block(doc.get("source"), sink, self.voc, doc.line_of("source")) or {}
+            sink.add(
+                version.line, "okg", f"unsupported format version '{version.value}'; expected 1"
+            )
+        self.source = (
+            read_source_block(doc.get("source"), sink, self.voc, doc.line_of("source")) or {}
+        )
         bundle.source_id = self.source.get("id", (None,))[0]
         modules = doc.get("modules")
         if modules is not None:
@@ -123,18 +160,30 @@ class DocumentMapper:
             for m in items:
                 name = getattr(m, "value", None)
                 if name not in self.voc.modules:
-                    sink.add(getattr(m, "line", doc.line), "modules", f"unknown sector module '{name}'; installed: {', '.join(sorted(self.voc.modules)) or 'none'}")
+                    sink.add(
+                        getattr(m, "line", doc.line),
+                        "modules",
+                        f"unknown sector module '{name}'; installed: {', '.join(sorted(self.voc.modules)) or 'none'}",
+                    )
                 else:
                     self.allowed_modules.add(name)
         facts = doc.get("facts")
         if not isinstance(facts, Seq):
-            sink.add(doc.line_of("facts") if "facts" in doc.items else doc.line, "facts", "expected a list of records")
+            sink.add(
+                doc.line_of("facts") if "facts" in doc.items else doc.line,
+                "facts",
+                "expected a list of records",
+            )
             self.records = []
             return
         self.records = []
         for rec in facts.items:
             if not isinstance(rec, Map):
-                sink.add(getattr(rec, "line", facts.line), None, "a record must be a mapping with id and type")
+                sink.add(
+                    getattr(rec, "line", facts.line),
+                    None,
+                    "a record must be a mapping with id and type",
+                )
                 continue
             self._declare_record(rec, bundle)
 
@@ -144,21 +193,39 @@ class DocumentMapper:
         rtype = rec.get("type")
         ok = True
         if not isinstance(rid, Scalar) or not ID_PATTERN.match(rid.value):
-            sink.add(rec.line_of("id"), "id", "expected an id of lower-case letters, digits, '.', '_' or '-'" if rid is not None else "required field is missing")
+            sink.add(
+                rec.line_of("id"),
+                "id",
+                "expected an id of lower-case letters, digits, '.', '_' or '-'"
+                if rid is not None
+                else "required field is missing",
+            )
             ok = False
         if not isinstance(rtype, Scalar):
-            sink.add(rec.line_of("type") if rtype is not None else rec.line, "type", "required field is missing; expected a class such as Firm, Contract, Workforce")
+            sink.add(
+                rec.line_of("type") if rtype is not None else rec.line,
+                "type",
+                "required field is missing; expected a class such as Firm, Contract, Workforce",
+            )
             return
         cls = self.voc.expand(rtype.value)
         if cls is None or not self.voc.is_class(cls):
-            sink.add(rtype.line, "type", f"unknown type '{rtype.value}'; expected a class of the core or of a listed module ({self._class_hint()})")
+            sink.add(
+                rtype.line,
+                "type",
+                f"unknown type '{rtype.value}'; expected a class of the core or of a listed module ({self._class_hint()})",
+            )
             return
         if not self._module_allowed(cls, rtype.line, "type"):
             return
         if not ok:
             return
         if rid.value in bundle.declared:
-            sink.add(rid.line, "id", f"duplicate id '{rid.value}' (first declared on line {bundle.declared[rid.value].line})")
+            sink.add(
+                rid.line,
+                "id",
+                f"duplicate id '{rid.value}' (first declared on line {bundle.declared[rid.value].line})",
+            )
             return
         iri = self.mint(rid.value, cls, bundle.source_id or "_")
         bundle.declared[rid.value] = Declared(iri, cls, rec.line)
@@ -184,14 +251,22 @@ class DocumentMapper:
     def _class_hint(self) -> str:
         names = []
         for c in self.voc.graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")):
-            if isinstance(c, URIRef) and self.voc.module_of(c) in self.allowed_modules and (str(c).startswith(str(OKG)) or self.voc.module_of(c) != "core"):
+            if (
+                isinstance(c, URIRef)
+                and self.voc.module_of(c) in self.allowed_modules
+                and (str(c).startswith(str(OKG)) or self.voc.module_of(c) != "core")
+            ):
                 names.append(self.voc.qname(c).removeprefix("okg:"))
         return ", ".join(sorted(names)[:40])
 
     def _module_allowed(self, iri: URIRef, line: int, field_name: str) -> bool:
         mod = self.voc.module_of(iri)
         if mod not in self.allowed_modules:
-            self.sink.add(line, field_name, f"'{self.voc.qname(iri)}' belongs to sector module '{mod}', which this file does not list under modules:")
+            self.sink.add(
+                line,
+                field_name,
+                f"'{self.voc.qname(iri)}' belongs to sector module '{mod}', which this file does not list under modules:",
+            )
             return False
         return True
 
@@ -238,12 +313,18 @@ class DocumentMapper:
                 piri = voc.expand(key)
                 prop = voc.properties.get(piri) if piri else None
             if prop is None:
-                sink.add(line, key, f"unknown field for a {voc.label(cls)}; {self._field_hint(cls)}")
+                sink.add(
+                    line, key, f"unknown field for a {voc.label(cls)}; {self._field_hint(cls)}"
+                )
                 continue
             if not self._module_allowed(prop.iri, line, key):
                 continue
             if prop.domain is not None and not voc.is_subclass(cls, prop.domain):
-                sink.add(line, key, f"does not apply to a {voc.label(cls)}; it belongs to a {voc.label(prop.domain)}")
+                sink.add(
+                    line,
+                    key,
+                    f"does not apply to a {voc.label(cls)}; it belongs to a {voc.label(prop.domain)}",
+                )
                 continue
             values = value.items if isinstance(value, Seq) else [value]
             if prop.functional and len(values) > 1:
@@ -261,15 +342,31 @@ class DocumentMapper:
         for p, (d, line) in dates.items():
             other = voc.properties[p].not_before
             if other is not None and other in dates and d < dates[other][0]:
-                sink.add(line, voc.properties[p].key, f"{d.isoformat()} is before {voc.properties[other].key} {dates[other][0].isoformat()}; expected a date on or after it")
+                sink.add(
+                    line,
+                    voc.properties[p].key,
+                    f"{d.isoformat()} is before {voc.properties[other].key} {dates[other][0].isoformat()}; expected a date on or after it",
+                )
         if "quote" not in rec.items and not illustrative:
-            sink.add(rec.line, "quote", "required: the words of the source that support this record (or illustrative: true)")
+            sink.add(
+                rec.line,
+                "quote",
+                "required: the words of the source that support this record (or illustrative: true)",
+            )
 
     def _field_hint(self, cls: URIRef) -> str:
-        keys = sorted(p.key for p in self.voc.by_key.values()
-                      if p.domain is not None and self.voc.is_subclass(cls, p.domain)
-                      and p.module in self.allowed_modules)
-        return "expected one of " + ", ".join(["label", "quote", *keys]) if keys else "see docs/facts.md"
+        keys = sorted(
+            p.key
+            for p in self.voc.by_key.values()
+            if p.domain is not None
+            and self.voc.is_subclass(cls, p.domain)
+            and p.module in self.allowed_modules
+        )
+        return (
+            "expected one of " + ", ".join(["label", "quote", *keys])
+            if keys
+            else "see docs/facts.md"
+        )
 
     def _labels(self, iri: URIRef, value, line: int) -> None:
         langs = self.voc.keyed_individuals(OKG.Language)
@@ -281,7 +378,11 @@ class DocumentMapper:
             return
         for lang, text in value.items.items():
             if lang not in langs:
-                self.sink.add(value.line_of(lang), f"label.{lang}", f"unknown language code '{lang}'; expected one of {', '.join(sorted(langs))}")
+                self.sink.add(
+                    value.line_of(lang),
+                    f"label.{lang}",
+                    f"unknown language code '{lang}'; expected one of {', '.join(sorted(langs))}",
+                )
             elif isinstance(text, Scalar) and text.value.strip():
                 self.graph.add((iri, RDFS.label, Literal(text.value, lang=lang)))
             else:
@@ -293,7 +394,11 @@ class DocumentMapper:
             if isinstance(q, Scalar) and q.value.strip():
                 self.graph.add((iri, OKG.quote, Literal(q.value.strip(), lang=self.source_lang)))
             else:
-                self.sink.add(getattr(q, "line", line), "quote", "expected the quoted words of the source as text")
+                self.sink.add(
+                    getattr(q, "line", line),
+                    "quote",
+                    "expected the quoted words of the source as text",
+                )
 
     def _value(self, prop: PropertyInfo, node, line: int, key: str, subject: URIRef):
         voc, sink = self.voc, self.sink
@@ -313,7 +418,9 @@ class DocumentMapper:
             try:
                 return Literal(dt.date.fromisoformat(text), datatype=XSD.date)
             except ValueError:
-                self.sink.add(line, key, f"impossible or malformed date '{text}'; expected YYYY-MM-DD")
+                self.sink.add(
+                    line, key, f"impossible or malformed date '{text}'; expected YYYY-MM-DD"
+                )
                 return None
         if rng == XSD.boolean:
             if text.lower() in ("true", "yes"):
@@ -343,7 +450,11 @@ class DocumentMapper:
         if ":" in text and not text.startswith("http"):
             target = voc.expand(text)
             if target is None:
-                sink.add(line, key, f"unknown prefix in '{text}'; known: {', '.join(sorted(voc.prefixes))}")
+                sink.add(
+                    line,
+                    key,
+                    f"unknown prefix in '{text}'; known: {', '.join(sorted(voc.prefixes))}",
+                )
                 return None
             types = voc.types_of(target) or self.resolver(target)
             if types and not self._module_allowed(target, line, key):
@@ -359,7 +470,11 @@ class DocumentMapper:
             hint = ""
             if rng is not None and voc.keyed_individuals(rng):
                 hint = f"; known {kind} keys: {', '.join(sorted(voc.keyed_individuals(rng))[:30])}"
-            sink.add(line, key, f"unknown {kind} '{text}': not declared in this file, the files loaded with it, or the store{hint}")
+            sink.add(
+                line,
+                key,
+                f"unknown {kind} '{text}': not declared in this file, the files loaded with it, or the store{hint}",
+            )
             return None
         if rng is not None and not any(voc.is_subclass(t, rng) for t in types):
             got = ", ".join(sorted(voc.label(t) for t in types))

@@ -94,8 +94,10 @@ def from_mapping(spec: dict[str, str]) -> tuple[str, list[Decimal] | str | None,
     """Read the mapping form: ``{about: 50}``, ``{between: [15, 20]}``, ``{vague: dozens}``..."""
     unit = spec.pop("unit", None)
     if len(spec) != 1:
-        raise QuantityError(f"a figure has exactly one of about/more_than/at_least/less_than/"
-                            f"at_most/between/exact/vague/unknown, got {sorted(spec) or 'none'}")
+        raise QuantityError(
+            f"a figure has exactly one of about/more_than/at_least/less_than/"
+            f"at_most/between/exact/vague/unknown, got {sorted(spec) or 'none'}"
+        )
     ((form, value),) = spec.items()
     if form == "between":
         if not isinstance(value, list) or len(value) != 2:
@@ -124,8 +126,10 @@ def make_quantity(form: str, values, unit: URIRef, stated_as: str, voc: Vocabula
         terms = voc.keyed_individuals(OKG.VagueTerm)
         term = terms.get(values)
         if term is None:
-            raise QuantityError(f"unknown figure or vague term '{values}'; expected {EXPECTED}; "
-                                f"vague terms: {', '.join(sorted(terms))}")
+            raise QuantityError(
+                f"unknown figure or vague term '{values}'; expected {EXPECTED}; "
+                f"vague terms: {', '.join(sorted(terms))}"
+            )
         low, high = Decimal(str(g.value(term, OKG.low))), Decimal(str(g.value(term, OKG.high)))
         return Quantity(OKG.Vague, unit, stated_as, low, high, None, term)
 

@@ -18,7 +18,14 @@ from loaders.facts import SourceBundle
 from loaders.registry import Pending, register
 from loaders.vocabulary import Vocabulary
 
-FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
+FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
 def slug(name: str) -> str:

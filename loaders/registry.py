@@ -37,7 +37,9 @@ class LoaderSpec:
 _LOADERS: dict[str, LoaderSpec] = {}
 
 
-def register(name: str, extensions: tuple[str, ...], description: str) -> Callable[[ReadFn], ReadFn]:
+def register(
+    name: str, extensions: tuple[str, ...], description: str
+) -> Callable[[ReadFn], ReadFn]:
     """Decorator: register *read* as the loader *name* for files ending in *extensions*."""
 
     def deco(fn: ReadFn) -> ReadFn:

@@ -114,7 +114,7 @@ class Vocabulary:
         for p, ns in self.prefixes.items():
             if s.startswith(ns) and (best is None or len(ns) > len(self.prefixes[best])):
                 best = p
-        return f"{best}:{s[len(self.prefixes[best]):]}" if best else f"<{s}>"
+        return f"{best}:{s[len(self.prefixes[best]) :]}" if best else f"<{s}>"
 
     def label(self, iri: URIRef, lang: str = "en") -> str:
         labels = {
@@ -179,7 +179,9 @@ def build_vocabulary(modules: dict[str, Module]) -> Vocabulary:
             if isinstance(s, URIRef):
                 term_module[s] = m.name
         if m.prefix in prefixes and prefixes[m.prefix] != m.namespace:
-            raise VocabularyError(f"{m.path}: prefix '{m.prefix}' is already used for {prefixes[m.prefix]}")
+            raise VocabularyError(
+                f"{m.path}: prefix '{m.prefix}' is already used for {prefixes[m.prefix]}"
+            )
         prefixes[m.prefix] = m.namespace
     voc = Vocabulary(g, modules, prefixes, term_module=term_module)
     _index_properties(voc, core_terms)
@@ -211,7 +213,9 @@ def _index_properties(voc: Vocabulary, core_terms: set) -> None:
     for key, props in keys.items():
         if len(props) > 1:
             names = ", ".join(sorted(voc.qname(p) for p in props))
-            raise VocabularyError(f"fact-file key '{key}' is declared by several properties: {names}")
+            raise VocabularyError(
+                f"fact-file key '{key}' is declared by several properties: {names}"
+            )
         voc.by_key[key] = voc.properties[props[0]]
 
 

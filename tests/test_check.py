@@ -13,8 +13,13 @@ from kg.conflicts import find_conflicts
 from kg.resources import data_dir
 from kg.store import KnowledgeGraph
 
-SEED = [data_dir() / "totalenergies-ikanbi-2025.yaml", data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml"]
-java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (.ci/run installs it)")
+SEED = [
+    data_dir() / "totalenergies-ikanbi-2025.yaml",
+    data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml",
+]
+java = pytest.mark.skipif(
+    shutil.which("java") is None, reason="HermiT needs Java (.ci/run installs it)"
+)
 
 INCONSISTENT = """\
 @prefix okg: <https://w3id.org/okg/ontology#> .
@@ -54,7 +59,9 @@ def test_disjointness_violation_is_named(seeded):
     g.parse(data=INCONSISTENT, format="turtle")
     report = check_consistency(g)
     assert not report.consistent
-    assert any("okgd:chimera" in o and "okg:Contract" in o and "okg:Firm" in o for o in report.offenders)
+    assert any(
+        "okgd:chimera" in o and "okg:Contract" in o and "okg:Firm" in o for o in report.offenders
+    )
 
 
 def test_conflicting_claims_are_kept_with_both_quotes(seeded):
@@ -85,7 +92,11 @@ def test_check_cli(tmp_path):
     assert runner.invoke(app, ["build", "--store", store, *map(str, SEED)]).exit_code == 0
     ok = runner.invoke(app, ["check", "--store", store])
     assert ok.exit_code == 0, ok.output
-    assert "HermiT: consistent" in ok.output and "about 163" in ok.output and "more than 150" in ok.output
+    assert (
+        "HermiT: consistent" in ok.output
+        and "about 163" in ok.output
+        and "more than 150" in ok.output
+    )
     bad = tmp_path / "bad.ttl"
     bad.write_text(INCONSISTENT, encoding="utf-8")
     res = runner.invoke(app, ["check", "--store", store, "--with", str(bad)])

@@ -15,8 +15,10 @@ from kg.cli import app
 from kg.resources import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = [str(data_dir() / "totalenergies-ikanbi-2025.yaml"),
-        str(data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml")]
+SEED = [
+    str(data_dir() / "totalenergies-ikanbi-2025.yaml"),
+    str(data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml"),
+]
 runner = CliRunner()
 
 
@@ -48,8 +50,11 @@ def test_store_from_environment(tmp_path, monkeypatch):
 
 def test_validate_reports_every_error_and_exits_1(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("okg: 1\nsource: {id: b, title: B, language: en, date: 2025-13-01}\n"
-                   "facts:\n  - id: x\n    type: Frim\n    quote: q\n", encoding="utf-8")
+    bad.write_text(
+        "okg: 1\nsource: {id: b, title: B, language: en, date: 2025-13-01}\n"
+        "facts:\n  - id: x\n    type: Frim\n    quote: q\n",
+        encoding="utf-8",
+    )
     res = runner.invoke(app, ["validate", str(bad), *SEED])
     assert res.exit_code == 1
     assert f"{bad}:2: [source.date]" in res.output
@@ -73,24 +78,91 @@ def test_build_refuses_bad_files_and_keeps_the_store(tmp_path):
 @pytest.mark.slow
 def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
     wheel_dir = tmp_path / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(wheel_dir), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        check=True,
+    )
     (wheel,) = wheel_dir.glob("okg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"ontology/core.ttl", "ontology/shapes.ttl", "ontology/sectors/call_centres.ttl",
-            "okg_data/totalenergies-ikanbi-2025.yaml", "queries/derive/10_types.rq"} <= names
+    assert {
+        "ontology/core.ttl",
+        "ontology/shapes.ttl",
+        "ontology/sectors/call_centres.ttl",
+        "okg_data/totalenergies-ikanbi-2025.yaml",
+        "queries/derive/10_types.rq",
+    } <= names
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True)
-    code = ("import kg.resources as r, sys; "
-            "print(r.ontology_dir()); print(r.queries_dir()); print(r.data_dir())")
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, check=True).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    code = (
+        "import kg.resources as r, sys; "
+        "print(r.ontology_dir()); print(r.queries_dir()); print(r.data_dir())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout
     for line in out.splitlines():
         assert line.startswith(str(target)), out
     store = tmp_path / "store"
-    res = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build",
-                          "--store", str(store)], cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    res = subprocess.run(
+        [sys.executable, "-c", "from kg.cli import main; main()", "build", "--store", str(store)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert res.returncode == 0, res.stderr
     assert "loaded totalenergies-ikanbi-relocation" in res.stdout
+
+
+MODULE = """\
+@prefix tx: <https://example.org/tx#> .
+@prefix okg: <https://w3id.org/okg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://example.org/tx> a owl:Ontology ; owl:imports <https://w3id.org/okg/ontology> ;
+    okg:sectorModule "textiles_tmp" ; okg:prefix "tx" .
+tx:Mill a owl:Class ; rdfs:subClassOf okg:Firm ; rdfs:label "mill"@en .
+"""
+
+
+def test_build_keeps_modules_it_cannot_see(tmp_path, monkeypatch):
+    sectors = tmp_path / "sectors"
+    sectors.mkdir()
+    (sectors / "textiles_tmp.ttl").write_text(MODULE, encoding="utf-8")
+    store = str(tmp_path / "store")
+    monkeypatch.setenv("OKG_SECTOR_PATH", str(sectors))
+    assert runner.invoke(app, ["build", "--store", store, SEED[0]]).exit_code == 0
+    monkeypatch.delenv("OKG_SECTOR_PATH")
+    res = runner.invoke(app, ["build", "--store", store, SEED[0]])
+    assert res.exit_code == 1 and "textiles_tmp" in res.output and "--sector-path" in res.output
+    res = runner.invoke(app, ["build", "--store", store, "--forget-missing-modules", SEED[0]])
+    assert res.exit_code == 0, res.output

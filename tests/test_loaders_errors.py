@@ -48,7 +48,9 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_good_file_loads(tmp_path):
-    p = write(tmp_path, """\
+    p = write(
+        tmp_path,
+        """\
       - id: k
         type: Contract
         client: client
@@ -57,7 +59,8 @@ def test_good_file_loads(tmp_path):
         start: 2024-01-01
         end: 2025-12-31
         quote: "a contract"
-    """)
+    """,
+    )
     (bundle,) = read_files([p])
     assert bundle.source_id == "test-src"
     assert len(bundle.graph) > 20
@@ -73,31 +76,47 @@ def test_malformed_yaml(tmp_path):
 @pytest.mark.parametrize(
     "body, needle, field, words",
     [
-        ("""\
+        (
+            """\
       - id: k
         type: Contract
         client: nobody
         provider: acme
         activity: telemarketing
         quote: q
-    """, "client: nobody", "client", "unknown"),
-        ("""\
+    """,
+            "client: nobody",
+            "client",
+            "unknown",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: country:MA
         provider: acme
         activity: telemarketing
         quote: q
-    """, "client: country:MA", "client", "expected: economic actor"),
-        ("""\
+    """,
+            "client: country:MA",
+            "client",
+            "expected: economic actor",
+        ),
+        (
+            """\
       - id: w
         type: Workforce
         employer: acme
         employmentType: permanent
         headcount: -5
         quote: q
-    """, "headcount: -5", "headcount", "negative"),
-        ("""\
+    """,
+            "headcount: -5",
+            "headcount",
+            "negative",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: client
@@ -106,8 +125,13 @@ def test_malformed_yaml(tmp_path):
         start: 2025-06-01
         end: 2025-01-31
         quote: q
-    """, "end: 2025-01-31", "end", "before"),
-        ("""\
+    """,
+            "end: 2025-01-31",
+            "end",
+            "before",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: client
@@ -115,30 +139,50 @@ def test_malformed_yaml(tmp_path):
         activity: telemarketing
         start: 2025-02-30
         quote: q
-    """, "start: 2025-02-30", "start", "impossible"),
-        ("""\
+    """,
+            "start: 2025-02-30",
+            "start",
+            "impossible",
+        ),
+        (
+            """\
       - id: x
         type: Firm
         label: {xx: Foo}
         quote: q
-    """, "label: {xx: Foo}", "label.xx", "unknown language code"),
-        ("""\
+    """,
+            "label: {xx: Foo}",
+            "label.xx",
+            "unknown language code",
+        ),
+        (
+            """\
       - id: s
         type: ActivityShare
         holder: acme
         activityShareOf: telemarketing
         share: {between: [20, 15]}
         quote: q
-    """, "share: {between: [20, 15]}", "share", "exceeds"),
-        ("""\
+    """,
+            "share: {between: [20, 15]}",
+            "share",
+            "exceeds",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: client
         provider: acme
         activity: telemarkting
         quote: q
-    """, "activity: telemarkting", "activity", "unknown activity"),
-        ("""\
+    """,
+            "activity: telemarkting",
+            "activity",
+            "unknown activity",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: client
@@ -146,26 +190,50 @@ def test_malformed_yaml(tmp_path):
         activity: telemarketing
         colour: blue
         quote: q
-    """, "colour: blue", "colour", "unknown field"),
-        ("""\
+    """,
+            "colour: blue",
+            "colour",
+            "unknown field",
+        ),
+        (
+            """\
       - id: k
         type: Contract
         client: client
         provider: acme
         activity: telemarketing
-    """, "id: k", "quote", "required"),
-        ("""\
+    """,
+            "id: k",
+            "quote",
+            "required",
+        ),
+        (
+            """\
       - id: w
         type: Workforce
         employer: acme
         employmentType: permanent
         headcount: about many
         quote: q
-    """, "headcount: about many", "headcount", "cannot read"),
+    """,
+            "headcount: about many",
+            "headcount",
+            "cannot read",
+        ),
     ],
-    ids=["unknown-reference", "wrong-type", "negative-headcount", "end-before-start",
-         "impossible-date", "unknown-language", "range-min-gt-max", "unknown-activity",
-         "unknown-field", "missing-quote", "unreadable-figure"],
+    ids=[
+        "unknown-reference",
+        "wrong-type",
+        "negative-headcount",
+        "end-before-start",
+        "impossible-date",
+        "unknown-language",
+        "range-min-gt-max",
+        "unknown-activity",
+        "unknown-field",
+        "missing-quote",
+        "unreadable-figure",
+    ],
 )
 def test_bad_record(tmp_path, body, needle, field, words):
     p = write(tmp_path, body)
@@ -186,34 +254,54 @@ def test_unknown_source_language(tmp_path):
 
 
 def test_all_errors_of_all_files_in_one_pass(tmp_path):
-    a = write(tmp_path, """\
+    a = write(
+        tmp_path,
+        """\
       - id: k
         type: Contract
         client: nobody
         provider: acme
         activity: telemarkting
         quote: q
-    """, "a.yaml")
+    """,
+        "a.yaml",
+    )
     b = tmp_path / "b.yaml"
-    b.write_text("okg: 1\nsource: {id: b, title: B, language: en}\nfacts:\n  - id: x\n    type: Frim\n",
-                 encoding="utf-8")
+    b.write_text(
+        "okg: 1\nsource: {id: b, title: B, language: en}\nfacts:\n  - id: x\n    type: Frim\n",
+        encoding="utf-8",
+    )
     errs = errors_of([a, b])
     assert {(Path(e.file).name, e.field) for e in errs} == {
-        ("a.yaml", "client"), ("a.yaml", "activity"), ("b.yaml", "type")}
+        ("a.yaml", "client"),
+        ("a.yaml", "activity"),
+        ("b.yaml", "type"),
+    }
 
 
 def test_sector_term_needs_its_module(tmp_path):
     p = tmp_path / "f.yaml"
-    p.write_text(HEADER.replace("modules: [call_centres]\n", "") + textwrap.indent(textwrap.dedent("""\
+    p.write_text(
+        HEADER.replace("modules: [call_centres]\n", "")
+        + textwrap.indent(
+            textwrap.dedent("""\
       - id: site
         type: cc:ContactCentre
         label: {en: S}
         siteOf: acme
         country: MA
         quote: q
-    """), "  "), encoding="utf-8")
+    """),
+            "  ",
+        ),
+        encoding="utf-8",
+    )
     (e,) = errors_of([p])
-    assert e.field == "type" and "call_centres" in e.message and e.line == line_of(p, "cc:ContactCentre")
+    assert (
+        e.field == "type"
+        and "call_centres" in e.message
+        and e.line == line_of(p, "cc:ContactCentre")
+    )
 
 
 def test_a_file_with_errors_loads_nothing(tmp_path):
@@ -222,9 +310,11 @@ def test_a_file_with_errors_loads_nothing(tmp_path):
     before = kg.backend.count()
     good = write(tmp_path, "", "good.yaml")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(HEADER.replace("test-src", "bad-src") + "  - id: w\n    type: Workforce\n"
-                   "    employer: acme\n    employmentType: permanent\n    headcount: -1\n    quote: q\n",
-                   encoding="utf-8")
+    bad.write_text(
+        HEADER.replace("test-src", "bad-src") + "  - id: w\n    type: Workforce\n"
+        "    employer: acme\n    employmentType: permanent\n    headcount: -1\n    quote: q\n",
+        encoding="utf-8",
+    )
     with pytest.raises(LoadError):
         kg.load([good, bad])
     assert kg.backend.count() == before
@@ -232,13 +322,16 @@ def test_a_file_with_errors_loads_nothing(tmp_path):
 
 
 def test_shacl_violation_names_line(tmp_path):
-    p = write(tmp_path, """\
+    p = write(
+        tmp_path,
+        """\
       - id: k
         type: Contract
         client: client
         activity: telemarketing
         quote: q
-    """)
+    """,
+    )
     kg = KnowledgeGraph.in_memory()
     kg.install_vocabulary()
     with pytest.raises(LoadError) as exc:

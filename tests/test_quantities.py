@@ -20,18 +20,21 @@ def q(text: str, unit=OKG.Jobs):
     return make_quantity(form, values, OKG.Percent if percent else unit, text, VOC)
 
 
-@pytest.mark.parametrize("text, low, high, point", [
-    ("163", 163, 163, 163),
-    ("about 163", 146, 180, 163),
-    ("~50", 45, 55, 50),
-    ("more than 150", 151, None, None),
-    ("more than 80%", 80, 100, None),
-    ("at most 20%", 0, 20, None),
-    ("less than 10", 0, 9, None),
-    ("15 to 20%", 15, 20, None),
-    ("hundreds-of-thousands", 200000, 999999, None),
-    ("dozens", 24, 99, None),
-])
+@pytest.mark.parametrize(
+    "text, low, high, point",
+    [
+        ("163", 163, 163, 163),
+        ("about 163", 146, 180, 163),
+        ("~50", 45, 55, 50),
+        ("more than 150", 151, None, None),
+        ("more than 80%", 80, 100, None),
+        ("at most 20%", 0, 20, None),
+        ("less than 10", 0, 9, None),
+        ("15 to 20%", 15, 20, None),
+        ("hundreds-of-thousands", 200000, 999999, None),
+        ("dozens", 24, 99, None),
+    ],
+)
 def test_forms(text, low, high, point):
     x = q(text)
     assert x.low == low and x.high == (None if high is None else Decimal(high))
@@ -44,9 +47,16 @@ def test_unknown_is_not_zero():
     assert x.qualifier == OKG.Unknown and x.low is None and x.high is None
 
 
-@pytest.mark.parametrize("text, words", [("-3", "negative"), ("20 to 15", "exceeds"),
-                                         ("120%", "maximum"), ("umpteen", "unknown figure"),
-                                         ("more than 100%", "nothing below")])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("-3", "negative"),
+        ("20 to 15", "exceeds"),
+        ("120%", "maximum"),
+        ("umpteen", "unknown figure"),
+        ("more than 100%", "nothing below"),
+    ],
+)
 def test_impossible_figures(text, words):
     with pytest.raises(QuantityError, match=words):
         q(text)

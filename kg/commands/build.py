@@ -10,6 +10,7 @@ from rich.progress import Progress
 
 from kg.commands.common import StoreOption, console, err_console, fail, open_store
 from kg.resources import data_dir
+from kg.store import MissingModuleError
 from loaders import LoadError, load_vocabulary, read_files
 from loaders.registry import loaders
 
@@ -22,8 +23,15 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(q for q in p.iterdir() if q.is_file() and not q.name.endswith(".source.yaml")
-                          and any(q.name.lower().endswith(e) for s in loaders().values() for e in s.extensions))
+            out += sorted(
+                q
+                for q in p.iterdir()
+                if q.is_file()
+                and not q.name.endswith(".source.yaml")
+                and any(
+                    q.name.lower().endswith(e) for s in loaders().values() for e in s.extensions
+                )
+            )
         else:
             out.append(p)
     return out
@@ -33,15 +41,29 @@ def print_errors(exc: LoadError) -> None:
     for e in exc.errors:
         err_console.print(str(e), markup=False, highlight=False)
     files = len({e.file for e in exc.errors})
-    err_console.print(f"{len(exc.errors)} error(s) in {files} file(s); nothing was loaded.", markup=False)
+    err_console.print(
+        f"{len(exc.errors)} error(s) in {files} file(s); nothing was loaded.", markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def build(
-        files: Annotated[list[Path] | None, typer.Argument(help="Fact files or folders (default: the bundled data pack).")] = None,
+        files: Annotated[
+            list[Path] | None,
+            typer.Argument(help="Fact files or folders (default: the bundled data pack)."),
+        ] = None,
         store: StoreOption = None,
-        no_shapes: Annotated[bool, typer.Option("--no-shapes", help="Skip the SHACL check (faster for huge loads).")] = False,
+        no_shapes: Annotated[
+            bool, typer.Option("--no-shapes", help="Skip the SHACL check (faster for huge loads).")
+        ] = False,
+        forget_missing_modules: Annotated[
+            bool,
+            typer.Option(
+                "--forget-missing-modules",
+                help="Drop from the store the sector modules no longer on the sector path.",
+            ),
+        ] = False,
     ) -> None:
         """Load fact files into the store: each source replaces its own named graph; all or nothing."""
         paths = expand(files) if files else bundled_files()
@@ -50,18 +72,27 @@ def register(app: typer.Typer) -> None:
         kg = open_store(store)
         with Progress(console=err_console, transient=True) as progress:
             task = progress.add_task("loading", total=2 * len(paths) + 4)
-            kg.install_vocabulary()
+            try:
+                kg.install_vocabulary(forget_missing=forget_missing_modules)
+            except MissingModuleError as exc:
+                progress.stop()
+                fail(str(exc))
             progress.advance(task)
             try:
-                bundles = kg.load(paths, check_shapes=not no_shapes,
-                                  progress=lambda msg: progress.update(task, description=msg, advance=1))
+                bundles = kg.load(
+                    paths,
+                    check_shapes=not no_shapes,
+                    progress=lambda msg: progress.update(task, description=msg, advance=1),
+                )
             except LoadError as exc:
                 progress.stop()
                 print_errors(exc)
                 raise typer.Exit(1) from None
             progress.advance(task)
         for b in bundles:
-            console.print(f"loaded {b.source_id}: {len(b.graph)} triples from {b.file}", markup=False)
+            console.print(
+                f"loaded {b.source_id}: {len(b.graph)} triples from {b.file}", markup=False
+            )
         from kg.commands.inspect import print_stats
 
         print_stats(kg)
@@ -86,21 +117,30 @@ def register(app: typer.Typer) -> None:
         except LoadError as exc:
             for e in exc.errors:
                 err_console.print(str(e), markup=False, highlight=False)
-            err_console.print(f"{len(exc.errors)} error(s) in {len({e.file for e in exc.errors})} file(s).")
+            err_console.print(
+                f"{len(exc.errors)} error(s) in {len({e.file for e in exc.errors})} file(s)."
+            )
             raise typer.Exit(1) from None
         for b in bundles:
-            console.print(f"ok {b.file}: source {b.source_id}, {len(b.graph)} triples", markup=False)
+            console.print(
+                f"ok {b.file}: source {b.source_id}, {len(b.graph)} triples", markup=False
+            )
 
     @app.command()
     def sources(store: StoreOption = None) -> None:
         """List the sources in the store (one named graph each)."""
         kg = open_store(store)
         for s in kg.sources():
-            console.print(f"{s.source_id}\t{s.triples} triples\t{s.fact_file or ''}\t{s.title or ''}", markup=False)
+            console.print(
+                f"{s.source_id}\t{s.triples} triples\t{s.fact_file or ''}\t{s.title or ''}",
+                markup=False,
+            )
 
     @app.command()
-    def remove(source_id: Annotated[str, typer.Argument(help="The source id to remove.")],
-               store: StoreOption = None) -> None:
+    def remove(
+        source_id: Annotated[str, typer.Argument(help="The source id to remove.")],
+        store: StoreOption = None,
+    ) -> None:
         """Remove one source: exactly the triples of its named graph."""
         kg = open_store(store)
         if not kg.remove_source(source_id):

@@ -39,8 +39,16 @@ def register(app: typer.Typer) -> None:
     def check(
         store: StoreOption = None,
         lang: LangOption = "en",
-        reasoner: Annotated[bool, typer.Option("--reasoner/--no-reasoner", help="Run HermiT (needs Java).")] = True,
-        extra: Annotated[list[Path] | None, typer.Option("--with", help="Extra RDF file(s) to check together with the store (e.g. a test fixture).")] = None,
+        reasoner: Annotated[
+            bool, typer.Option("--reasoner/--no-reasoner", help="Run HermiT (needs Java).")
+        ] = True,
+        extra: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--with",
+                help="Extra RDF file(s) to check together with the store (e.g. a test fixture).",
+            ),
+        ] = None,
     ) -> None:
         """Is the graph consistent (HermiT), does it meet the shapes (SHACL), which claims disagree?"""
         kg = open_store(store)
@@ -64,7 +72,10 @@ def register(app: typer.Typer) -> None:
         from kg.shacl import validate
 
         violations = validate(graph, kg.voc)
-        console.print(f"SHACL: {'conforms' if not violations else f'{len(violations)} violation(s)'}", markup=False)
+        console.print(
+            f"SHACL: {'conforms' if not violations else f'{len(violations)} violation(s)'}",
+            markup=False,
+        )
         for focus, path, msg in violations:
             console.print(f"  - {kg.voc.qname(focus)} {path}: {msg}", markup=False)
         problems += len(violations)

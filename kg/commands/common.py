@@ -15,10 +15,15 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help=f"Store folder (default: ${STORE_ENV} or .okg/ in the current folder).",
-                 show_default=False),
+    typer.Option(
+        "--store",
+        help=f"Store folder (default: ${STORE_ENV} or .okg/ in the current folder).",
+        show_default=False,
+    ),
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Label language: en, fr or ar (falls back to the others).")]
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Label language: en, fr or ar (falls back to the others).")
+]
 
 
 _OPEN: dict[str, KnowledgeGraph] = {}

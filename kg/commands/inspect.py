@@ -42,8 +42,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        format: Annotated[str, typer.Option("--format", help="turtle, trig, nquads, ntriples or jsonld.")] = "trig",
-        out: Annotated[Path | None, typer.Option("--out", help="Output file (default: standard output).")] = None,
+        format: Annotated[
+            str, typer.Option("--format", help="turtle, trig, nquads, ntriples or jsonld.")
+        ] = "trig",
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Output file (default: standard output).")
+        ] = None,
         store: StoreOption = None,
     ) -> None:
         """Export the store; TriG, N-Quads and JSON-LD keep the named graphs."""
