@@ -71,10 +71,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.intervals import UNKNOWN, Interval
-from kg.namespaces import DERIVED_GRAPH, OKG, OKGD, SOURCE_GRAPH_PREFIX
+from kg.namespaces import DERIVED_GRAPH, OKG, OKGD, SOURCE_GRAPH_PREFIX, sparql_prologue
 from kg.sparql import term_to_sparql
 from kg.store import KnowledgeGraph
 
@@ -119,16 +120,19 @@ Q_TRIPLES = """
 SELECT DISTINCT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"""
 
 Q_TYPES = """
-SELECT DISTINCT ?x ?t WHERE { ?x a ?t . FILTER(STRSTARTS(STR(?t), STR(okg:))) }"""
+SELECT DISTINCT ?x ?t WHERE {
+  GRAPH ?g { ?x a ?t } FILTER(?g != <https://w3id.org/okg/graph/derived> && ?t != okg:Quantity)
+}"""
 
 Q_SUBCLASSES = """
 SELECT DISTINCT ?c ?super WHERE {
-  ?c rdfs:subClassOf+ ?super .
-  FILTER(STRSTARTS(STR(?c), STR(okg:)) && STRSTARTS(STR(?super), STR(okg:)))
+  ?c rdfs:subClassOf+ ?super . FILTER(STRSTARTS(STR(?super), STR(okg:)))
 }"""
 
 Q_LABELS = """
-SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(LANG(?l) IN ("en", "fr", "ar")) }"""
+SELECT DISTINCT ?x ?l ?lang WHERE {
+  ?x rdfs:label ?l . BIND(LANG(?l) AS ?lang) FILTER(?lang IN ("en", "fr", "ar"))
+}"""
 
 Q_COUNTRIES = """
 SELECT DISTINCT ?x ?code WHERE {
@@ -182,6 +186,20 @@ Q_FINGERPRINT = """
 SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
 
 
+def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
+    """Rows of a SELECT as plain strings (IRIs, literal values; ``None`` when unbound).
+
+    On pyoxigraph the terms are read straight from the engine: making rdflib terms of a million
+    values costs more than the query itself.
+    """
+    store = getattr(kg.backend, "store", None)
+    if isinstance(store, ox.Store):
+        res = store.query(sparql_prologue() + sparql, use_default_graph_as_union=True)
+        idx = range(len(res.variables))
+        return [tuple(None if (t := sol[i]) is None else t.value for i in idx) for sol in res]
+    return [tuple(None if v is None else str(v) for v in row) for row in kg.query(sparql).rows]
+
+
 def source_id_of_graph(graph: str) -> str | None:
     """The source id of a source's named graph, ``None`` for other graphs."""
     return graph[len(SOURCE_GRAPH_PREFIX):] if graph.startswith(SOURCE_GRAPH_PREFIX) else None
@@ -190,7 +208,7 @@ def source_id_of_graph(graph: str) -> str | None:
 def fingerprint(kg: KnowledgeGraph) -> str:
     """A hash of the store's named graphs and their sizes (changes when a source is reloaded
     with a different number of triples, added or removed)."""
-    rows = kg.query(Q_FINGERPRINT).rows
+    rows = select(kg, Q_FINGERPRINT)
     text = "\n".join(sorted(f"{g} {int(n)}" for g, n in rows))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -199,12 +217,12 @@ def _relations(kg: KnowledgeGraph) -> tuple[dict[str, dict], dict[str, str]]:
     """Propagating core relations with their annotations, and asserted predicate -> relation."""
     relations: dict[str, dict] = {}
     candidates: dict[str, list[str]] = {}
-    for sub, p, flow, weight, effect, scope in kg.query(Q_RELATIONS).rows:
+    for sub, p, flow, weight, effect, scope in select(kg, Q_RELATIONS):
         relations[str(p)] = {
             "flow": _FLOWS.get(str(flow)),
-            "weight": str(weight) if weight is not None else None,
+            "weight": weight,
             "effect": _EFFECTS.get(str(effect)) if effect is not None else None,
-            "scope": bool(scope is not None and scope.toPython() is True),
+            "scope": scope in ("true", "1"),
         }
         candidates.setdefault(str(sub), []).append(str(p))
     pred_to_rel = {}
@@ -236,7 +254,7 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     if pred_to_rel:
         values = " ".join(term_to_sparql(URIRef(p)) for p in sorted(pred_to_rel))
         q = Q_TRIPLES.replace("WHERE {", "WHERE { VALUES ?p { " + values + " }", 1)
-        triples = kg.query(q).rows
+        triples = select(kg, q)
     else:
         triples = []
 
@@ -282,7 +300,7 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
 def _sources(kg: KnowledgeGraph) -> dict[str, str | None]:
     out = {}
-    for src, title in kg.query(Q_SOURCES).rows:
+    for src, title in select(kg, Q_SOURCES):
         s = str(src)
         if s.startswith(SOURCE_NODE_PREFIX):
             out[s[len(SOURCE_NODE_PREFIX):]] = str(title) if title is not None else None
@@ -294,60 +312,67 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
                  "delivered_from": None, "parents": set(), "dates": {}, "quantities": {},
                  "quotes": {}, "sources": set(), "scope": None,
                  "illustrative": False} for n in nodes}
+    # Asserted types and their core super-classes (the derived graph's type closure, computed
+    # here from the class hierarchy: reading it back would cost several times more rows).
     supers: dict[str, set[str]] = {}
-    for c, sup in kg.query(Q_SUBCLASSES).rows:
-        supers.setdefault(str(c), set()).add(str(sup))
-    for x, t in kg.query(Q_TYPES).rows:
-        a = attrs.get(str(x))
+    for c, sup in select(kg, Q_SUBCLASSES):
+        supers.setdefault(c, set()).add(sup)
+    for x, t in select(kg, Q_TYPES):
+        a = attrs.get(x)
         if a is not None:
-            a["classes"].add(str(t))
+            a["classes"].add(t)
+            a["classes"].update(supers.get(t, ()))
     for a in attrs.values():
+        a["classes"] = {c for c in a["classes"] if c.startswith(OKG_NS)}
         cls = a["classes"]
         implied = set().union(*(supers.get(c, set()) for c in cls)) if cls else set()
         specific = sorted(cls - implied)
         a["kind"] = specific[0] if specific else None
         a["classes"] = frozenset(cls)
-    for x, lab in kg.query(Q_LABELS).rows:
-        a = attrs.get(str(x))
+    for x, lab, lang in select(kg, Q_LABELS):
+        a = attrs.get(x)
         if a is not None:
-            cur = a["labels"].get(lab.language)
-            if cur is None or str(lab) < cur:
-                a["labels"][lab.language] = str(lab)
-    for x, code in kg.query(Q_COUNTRIES).rows:
+            cur = a["labels"].get(lang)
+            if cur is None or lab < cur:
+                a["labels"][lang] = lab
+    for x, code in select(kg, Q_COUNTRIES):
         a = attrs.get(str(x))
         if a is not None and (a["country"] is None or str(code) < a["country"]):
             a["country"] = str(code)
-    for x, n in kg.query(Q_SECTORS).rows:
+    for x, n in select(kg, Q_SECTORS):
         a = attrs.get(str(x))
         if a is not None and (a["sector"] is None or str(n) < a["sector"]):
             a["sector"] = str(n)
-    for x, loc in kg.query(Q_DELIVERED).rows:
+    for x, loc in select(kg, Q_DELIVERED):
         a = attrs.get(str(x))
         if a is not None and (a["delivered_from"] is None or str(loc) < a["delivered_from"]):
             a["delivered_from"] = str(loc)
-    for x, parent in kg.query(Q_PARENTS).rows:
+    for x, parent in select(kg, Q_PARENTS):
         a = attrs.get(str(x))
         if a is not None:
             a["parents"].add(str(parent))
-    for x, p, d in kg.query(Q_DATES).rows:
-        a = attrs.get(str(x))
-        value = d.toPython()
-        if a is not None and isinstance(value, dt.date):
+    for x, p, d in select(kg, Q_DATES):
+        a = attrs.get(x)
+        try:
+            value = dt.date.fromisoformat(d)
+        except (TypeError, ValueError):
+            continue
+        if a is not None:
             name = str(p)[len(OKG_NS):]
             cur = a["dates"].get(name)
             # Several sources may date the same thing: keep the earliest start, latest end.
             if cur is None or (value > cur if name == "endDate" else value < cur):
                 a["dates"][name] = value
-    for (x,) in kg.query(Q_ILLUSTRATIVE).rows:
+    for (x,) in select(kg, Q_ILLUSTRATIVE):
         if str(x) in attrs:
             attrs[str(x)]["illustrative"] = True
-    for x, q, g in kg.query(Q_QUOTES).rows:
+    for x, q, g in select(kg, Q_QUOTES):
         a = attrs.get(str(x))
         src = source_id_of_graph(str(g))
         if a is not None and src is not None:
             a["quotes"].setdefault(src, []).append(str(q))
             a["sources"].add(src)
-    for x, p, q, qual, unit, low, high, pt, stated, g in kg.query(Q_QUANTITIES).rows:
+    for x, p, q, qual, unit, low, high, pt, stated, g in select(kg, Q_QUANTITIES):
         a = attrs.get(str(x))
         if a is None:
             continue
@@ -360,7 +385,7 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
         a["quantities"].setdefault(str(p), []).append(claim)
     scopes: dict[str, dict[str, set]] = {}
     scope_cls: dict[str, str] = {}
-    for x, cls, p, v in kg.query(Q_SCOPES).rows:
+    for x, cls, p, v in select(kg, Q_SCOPES):
         if str(x) not in attrs:
             continue
         scope_cls[str(x)] = min(scope_cls.get(str(x), str(cls)), str(cls))
