@@ -68,8 +68,8 @@ def write_report(results: dict, path: Path) -> None:
          "the loader's reference checks). rdflib: the same steps on rdflib's in-memory Dataset. "
          "Peak memory is the worker process's peak RSS after the build.", "",
          "| data triples | sources | store quads | okg build | load / derive / check | triples/s "
-         "| peak RSS | rdflib build | rdflib peak RSS | ratio | problems |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+         "| peak RSS | in-memory okg build | rdflib build | rdflib peak RSS | ratio | problems |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for e in sizes:
         ox, rd = e.get("oxigraph", {}), e.get("rdflib", {})
         ob, rb = ox.get("build", {}), rd.get("build", {})
@@ -82,11 +82,17 @@ def write_report(results: dict, path: Path) -> None:
             f"| {e['data_triples']:,} | {e['sources']:,} | {ob.get('store_quads', 0):,} "
             f"| {_s(ob.get('seconds'))} s | {_s(st.get('load'))} / {_s(st.get('derive'))} / "
             f"{_s(st.get('check'))} s | {ob.get('triples_per_s', 0):,.0f} "
-            f"| {ob.get('peak_rss_mb', 0):,.0f} MB | {_rb(rd)} "
+            f"| {ob.get('peak_rss_mb', 0):,.0f} MB | {_rb(e.get('oxigraph-memory', {}))} "
+            f"| {_rb(rd)} "
             f"| {rb.get('peak_rss_mb', 0):,.0f} MB | {ratio} | {len(ob.get('problems', []))} |")
-        for eng in ("oxigraph", "rdflib"):
+        for eng in ("oxigraph", "oxigraph-memory", "rdflib"):
             if "error" in e.get(eng, {}):
                 L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
+    L += ["", "Load average (1, 5, 15 min) of the machine when each size started (the machine is "
+          "shared; other work running at the same time slows every column): "
+          + "; ".join(f"{e['data_triples']:,}: "
+                      + ", ".join(f"{x:.1f}" for x in e["load_average_before"])
+                      for e in sizes if "load_average_before" in e)]
     std = [e for e in sizes if "standard_build" in e]
     if std:
         L += ["", "Standard path for comparison (`okg build` of the same graph as YAML fact files: "
@@ -99,7 +105,7 @@ def write_report(results: dict, path: Path) -> None:
     if not names:
         L.append("No canned queries found (kg.catalog / queries/*.rq missing): not measured.")
     else:
-        head = "| query | " + " | ".join(f"{e['data_triples']:,}: okg / rdflib / ratio"
+        head = "| query | " + " | ".join(f"{e['data_triples']:,}: okg / in memory / rdflib / ratio"
                                           for e in sizes) + " |"
         L += [head, "|---|" + "---|" * len(sizes)]
         for n in names:
@@ -107,7 +113,8 @@ def write_report(results: dict, path: Path) -> None:
             for e in sizes:
                 ox = e.get("oxigraph", {}).get("queries", {}).get(n)
                 rd = e.get("rdflib", {}).get("queries", {}).get(n)
-                cells.append(f"{_q(ox)} / {_q(rd)} / {_ratio(ox, rd)}")
+                mem = e.get("oxigraph-memory", {}).get("queries", {}).get(n)
+                cells.append(f"{_q(ox)} / {_q(mem)} / {_q(rd)} / {_ratio(ox, rd)}")
             L.append(f"| {n} | " + " | ".join(cells) + " |")
     L += ["", "## Impact, analyze, viz (okg only)", ""]
     L += ["In process: `kg.impact.run_impact` (cold: projection cache removed; warm: median). "
@@ -129,6 +136,20 @@ def write_report(results: dict, path: Path) -> None:
                      f"| {_s(r['warm_median_s'])} s | {_cmd(r.get('cli_cold'))} "
                      f"| {_cmd(r.get('cli_warm'))} | {r['rows']} "
                      f"| {r['reached']} | {r['projection_nodes']:,} / {r['projection_edges']:,} |")
+    L += ["", "## Growth: impact cost against the part of the graph the event reaches", "",
+          "Warm propagation (projection cached) for every event and size, ordered by the nodes "
+          "the event reaches (`kg.impact.result.reached_nodes`). The cost follows the reached "
+          "part, not the graph: compare the time per reached node across graph sizes.", "",
+          "| event | data triples | projection nodes | reached nodes | warm time "
+          "| µs per reached node |",
+          "|---|---|---|---|---|---|"]
+    growth = [(r["reached"], e["data_triples"], name, r) for e in sizes
+              for name, r in e.get("oxigraph", {}).get("impact", {}).items()
+              if isinstance(r, dict) and "cold_s" in r]
+    for reached, triples, name, r in sorted(growth, key=lambda g: (g[2], g[1])):
+        per = 1e6 * r["warm_median_s"] / reached if reached else float("nan")
+        L.append(f"| {name} | {triples:,} | {r['projection_nodes']:,} | {reached:,} "
+                 f"| {_s(r['warm_median_s'])} s | {per:,.0f} |")
     L += ["", "| data triples | okg analyze | okg viz page (whole graph) "
           "| okg viz page (--event regulation) |", "|---|---|---|---|"]
     for e in sizes:
@@ -158,10 +179,12 @@ def _targets(e: dict) -> list[str]:
         r = rd.get("queries", {}).get(n)
         line(q["median_s"] < TARGETS["query_s"], f"query {n} < 1 s median ({_q(q)})")
         if r is not None:
-            fast = r.get("median_s") is None and r.get("timeout_s", 0) / q["median_s"] >= 20
-            ok = fast or (r.get("median_s") is not None
-                          and r["median_s"] / q["median_s"] >= TARGETS["ratio"])
-            line(ok, f"query {n} >= 20x faster than rdflib ({_ratio(q, r)})")
+            if r.get("median_s") is None:  # rdflib timed out: faster than T / okg at least
+                ok = True if r.get("timeout_s", 0) / q["median_s"] >= TARGETS["ratio"] else None
+            else:
+                ok = r["median_s"] / q["median_s"] >= TARGETS["ratio"]
+            line(ok, f"query {n} >= 20x faster than rdflib ({_ratio(q, r)}"
+                     + (", the time-out is too short to tell)" if ok is None else ")"))
     for name, r in ox.get("impact", {}).items():
         if isinstance(r, dict) and "cold_s" in r:
             line(r["warm_median_s"] < TARGETS["impact_warm_s"],

@@ -9,6 +9,8 @@ each other's memory:
   latency (queries/*.rq through kg.catalog, default parameters); ``okg impact`` for a regulation
   event and a contract termination, cold (no cached projection) and warm; ``okg analyze`` and
   ``okg viz`` when those commands exist.
+* ``oxigraph-memory``: the same build and queries on an in-memory Oxigraph store, to show
+  what the disk costs.
 * ``rdflib``: the same build (parse, derive, checks) and the same queries on rdflib's in-memory
   store, each query in a forked child killed after the time-out (shown as "> T s").
 
@@ -44,6 +46,9 @@ from benchmarks.generate import generate, write_nquads, write_yaml  # noqa: E402
 OKG = [sys.executable, "-m", "kg.cli"]
 REGULATION_EVENT = "synthetic-regulations/fr-telemarketing-ban-enacted"
 AS_OF = "2026-09-01"  # after the French ban takes effect
+# The on-disk store okg uses, the same engine in memory (build and queries only), the baseline.
+ENGINES = ("oxigraph", "oxigraph-memory", "rdflib")
+WORKER_TIMEOUT = 3600
 
 
 def peak_rss_mb() -> float:
@@ -209,13 +214,11 @@ def cli_measures(out: dict, store: Path) -> None:
                                     reg["event"], "--as-of", AS_OF], 600)
 
 
-def _reached(res) -> int | None:
-    """Nodes the propagation touched, as the result reports them."""
-    for attr in ("reached", "visited", "steps", "rows"):
-        v = getattr(res, attr, None)
-        if v is not None:
-            return v if isinstance(v, int) else len(v)
-    return None
+def _reached(res) -> int:
+    """Nodes the event reached (kg.impact.result.reached_nodes)."""
+    from kg.impact.result import reached_nodes
+
+    return len(reached_nodes(res))
 
 
 def worker(args: argparse.Namespace) -> dict:
@@ -226,11 +229,13 @@ def worker(args: argparse.Namespace) -> dict:
     if args.engine == "oxigraph":
         shutil.rmtree(args.store, ignore_errors=True)
         kg = KnowledgeGraph.open(args.store)
+    elif args.engine == "oxigraph-memory":
+        kg = KnowledgeGraph.in_memory("oxigraph")
     else:
         kg = KnowledgeGraph.in_memory("rdflib")
     t0 = time.perf_counter()
     # rdflib's checks can take many minutes at 10^6: they run in a child killed at the time-out.
-    report = bulk_load(kg, [args.nq], check=args.engine == "oxigraph")
+    report = bulk_load(kg, [args.nq], check=args.engine != "rdflib")
     build = time.perf_counter() - t0
     if args.engine == "rdflib":
         checks = time_forked(lambda: len(integrity_problems(kg)), 1, args.timeout)
@@ -288,7 +293,10 @@ def spawn_worker(engine: str, nq: Path, store: Path, reps: int, timeout: float) 
            "--store", str(store), "--reps", str(reps), "--timeout", str(timeout),
            "--worker-out", str(out)]
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=WORKER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"engine": engine, "error": f"worker killed after {WORKER_TIMEOUT} s"}
     if p.returncode:
         return {"engine": engine, "error": p.stderr.strip()[-2000:]}
     res = json.loads(out.read_text())
@@ -329,7 +337,8 @@ def run(args: argparse.Namespace) -> dict:
         if size <= args.standard_max:
             entry["standard_build"] = standard_build(docs, folder)
         del docs
-        for engine in ("oxigraph", "rdflib"):
+        entry["load_average_before"] = os.getloadavg()
+        for engine in ENGINES:
             print(f"   {engine}", file=sys.stderr, flush=True)
             entry[engine] = spawn_worker(engine, nq, folder / "store", args.reps, args.timeout)
         results["sizes"].append(entry)
@@ -352,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="also time okg build of YAML fact files up to this size")
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/okg-bench"))
     ap.add_argument("--out-dir", type=Path, default=HERE)
-    ap.add_argument("--worker", choices=["oxigraph", "rdflib"], help=argparse.SUPPRESS)
+    ap.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
     ap.add_argument("--nq", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
