@@ -171,11 +171,19 @@ def _source_graph_count(kg: KnowledgeGraph) -> int:
     return int(rows.rows[0][0])
 
 
+def clear(kg: KnowledgeGraph) -> None:
+    """Empty the store but for the vocabulary (undoes a bulk load)."""
+    kg.backend.update("CLEAR ALL")
+    kg.install_vocabulary()
+    kg.flush()
+
+
 def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True) -> BulkReport:
     """Load N-Quads (paths or bytes) into a store holding no source yet, derive, and check.
 
     The vocabulary is (re)installed first. Problems are reported, not raised: the caller
-    decides (``okg bulk-load`` exits non-zero and names them).
+    decides (``okg bulk-load`` names them, empties the store with :func:`clear` and exits 1).
+    A file that is not N-Quads raises SyntaxError (with its line) after a partial load.
     """
     report = BulkReport()
     t0 = time.perf_counter()

@@ -235,3 +235,30 @@ def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
     assert ox["viz"].get("seconds") or ox["viz"].get("missing")
     text = (out / "RESULTS.md").read_text()
     assert "| query |" in text and "cores" in text
+
+
+def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    _, nq, n, _ = small
+    runner = CliRunner()
+    store = tmp_path / "store"
+    bad = tmp_path / "bad.nq"
+    bad.write_bytes(_nquads(BAD, str(GRAPH["source/s"])))
+    res = runner.invoke(app, ["bulk-load", str(bad), "--store", str(store)])
+    assert res.exit_code == 1
+    assert "a contract has exactly one client" in res.output and "Traceback" not in res.output
+    syntax = tmp_path / "syntax.nq"
+    syntax.write_text('<http://a> <http://b> "x" <http://g> .\n<http://a> <http://b> oops .\n')
+    res = runner.invoke(app, ["bulk-load", str(syntax), "--store", str(store)])
+    assert res.exit_code == 1 and "line 2" in res.output
+    res = runner.invoke(app, ["bulk-load", str(nq), "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    assert f"loaded {n} quads" in res.output
+    with KnowledgeGraph.open(store) as kg:  # nothing of the failed loads is left
+        assert not kg.ask("ASK { ?x a okg:Contract ; okg:provider <https://w3id.org/okg/id/nobody> }")
+        assert kg.ask("ASK { ?p okg:servesClient ?c }")
+    res = runner.invoke(app, ["bulk-load", str(nq), "--store", str(store)])
+    assert res.exit_code == 1 and "already holds sources" in res.output
