@@ -218,6 +218,9 @@ def test_event_network_and_report_pages(browser, pages, event, as_of, actor, tmp
         result = run_event(kg, event, as_of)
     open_checked(browser, net, f"{event}-network.png")
     assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(actor)}).borderWidth") == 4
+    row = next(r for r in result.rows if r.actor == actor)
+    assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(actor)}).label").endswith(
+        f"\n{row.jobs.format()} jobs at risk")
     assert browser.evaluate("okgNetwork.body.data.edges.get({filter: e => e.width === 3})"
                             ".length") > 0
     assert browser.evaluate("document.querySelectorAll('.okg-legend li').length") > 5

@@ -18,7 +18,7 @@ from kg.store import KnowledgeGraph
 from viz.cut import group_firms, neighbourhood, resolve, subview
 from viz.extract import extract
 from viz.layout import layout
-from viz.model import Edge, Node, View
+from viz.model import Edge, Impact, Node, View
 from viz.page import node_size, payload, render, safe_json
 from viz.views import ViewError, network_view
 
@@ -143,6 +143,17 @@ def test_group_firms_counts_sums_and_says_so():
     e = {(x.source, x.target): x for x in g.edges}
     assert e[("group:FR|S", "FR")].count == 6 and "×6" in e[("group:FR|S", "FR")].label
     assert g.notices and "grouped by country and sector" in g.notices[0]
+
+
+def test_group_keeps_what_an_event_reached():
+    v = _firms(12)
+    v.nodes["f1"].impact = Impact([("jobs at risk", "10–20")])
+    v.edges[1].on_path = True  # w0 -> f0, folded into group MA
+    g = group_firms(v, budget=10)
+    fr, ma = g.nodes["group:FR|S"], g.nodes["group:MA|S"]
+    assert fr.impact is not None and ("affected by the event", "1") in fr.impact.lines
+    assert ma.impact is None
+    assert [e.on_path for e in g.edges] == [False, False]  # the path was inside a group
 
 
 def test_group_firms_falls_back_to_countries_then_truncates():
