@@ -323,3 +323,19 @@ def test_mark_impact_and_report_blocks_follow_the_result(seed):
     assert {q["lang"] for s in sources for q in s["quotes"]} == {"ar"}
     with pytest.raises(ViewError, match="no event 'nope'"):
         run_event(seed, "nope")
+
+
+def test_extract_is_the_same_on_both_engines(seed):
+    ref = KnowledgeGraph.in_memory("rdflib")
+    ref.install_vocabulary()
+    ref.load(SEED)
+    a, b = extract(seed, "ar"), extract(ref, "ar")
+    assert a.nodes.keys() == b.nodes.keys()
+    assert [(e.source, e.relation, e.target, e.label) for e in a.edges] == \
+        [(e.source, e.relation, e.target, e.label) for e in b.edges]
+    for k, n in a.nodes.items():
+        m = b.nodes[k]
+        assert (n.label, n.figures, n.attributes, n.jobs) == (m.label, m.figures, m.attributes,
+                                                              m.jobs)
+        assert [(s.title, s.meta, s.quotes) for s in n.sources] == \
+            [(s.title, s.meta, s.quotes) for s in m.sources]

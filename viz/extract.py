@@ -1,5 +1,8 @@
 """Read the drawable graph out of the store: nodes, labelled edges, figures, sources and quotes.
 
+Rows are read as plain strings with :func:`kg.projection.select` (straight from pyoxigraph:
+making rdflib terms of every value costs more than the queries).
+
 Nodes are the individuals of the classes in :data:`viz.style.CATEGORIES` that the source
 graphs describe (firms, segments, sites, facts such as contracts and workforce claims...) or
 point to (countries, markets, activities, sectors, languages). Edges are the object-property
@@ -24,13 +27,10 @@ about the node (as employer, workplace, or the workforce fact itself), combined 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node as Term
 
 from kg.intervals import UNKNOWN, Interval, combine_claims
 from kg.namespaces import OKG, SOURCE_GRAPH_PREFIX
+from kg.projection import select
 from kg.store import KnowledgeGraph
 from viz.model import Edge, Figure, Node, Quote, SourceRef, View
 from viz.style import CATEGORIES, REFERENCE, category_of, text
@@ -41,7 +41,9 @@ _CLASSES = " ".join(f"<{c.cls}>" for c in CATEGORIES)
 Q_TYPES = f"""SELECT DISTINCT ?x ?c WHERE {{
   VALUES ?c {{ {_CLASSES} }} ?x a ?c . FILTER(isIRI(?x))
 }}"""
-Q_LABELS = "SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(isIRI(?x)) }"
+Q_LABELS = """SELECT DISTINCT ?x ?l (LANG(?l) AS ?lang) WHERE {
+  ?x rdfs:label ?l . FILTER(isIRI(?x))
+}"""
 Q_DESCRIBED = f"""SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {_IN_SOURCES} }}"""
 Q_LINKS = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} {_IN_SOURCES}
@@ -62,7 +64,7 @@ Q_LITERALS = f"""SELECT DISTINCT ?x ?p ?v WHERE {{
   FILTER(?p NOT IN (rdfs:label, okg:quote, okg:line, okg:low, okg:high, okg:pointValue,
                     okg:statedAs))
 }}"""
-Q_PROVENANCE = f"""SELECT DISTINCT ?x ?src ?line ?quote WHERE {{
+Q_PROVENANCE = f"""SELECT DISTINCT ?x ?src ?line ?quote (LANG(?quote) AS ?ql) WHERE {{
   GRAPH ?g {{
     ?x prov:hadPrimarySource ?src .
     OPTIONAL {{ ?x okg:line ?line }} OPTIONAL {{ ?x okg:quote ?quote }}
@@ -74,7 +76,10 @@ Q_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?date ?file WHERE {
   OPTIONAL { ?src dcterms:date ?date } OPTIONAL { ?src okg:factFile ?file }
 }"""
 
-_ALL_TYPES = {None, OKG.AnyEmploymentType}
+_ALL_TYPES = {None, str(OKG.AnyEmploymentType)}
+UNKNOWN_Q, PERCENT = str(OKG.Unknown), str(OKG.Percent)
+COUNTRY, SECTOR, HEADCOUNT = str(OKG.country), str(OKG.inSector), str(OKG.headcount)
+EMPLOYER, EMPLOYMENT = {str(OKG.employer), str(OKG.workplace)}, str(OKG.employmentType)
 
 
 class Labels:
@@ -83,14 +88,14 @@ class Labels:
     def __init__(self, kg: KnowledgeGraph, lang: str):
         self.lang = lang
         self._by_iri: dict[str, dict[str | None, str]] = defaultdict(dict)
-        for x, lab in kg.query(Q_LABELS).rows:
-            if isinstance(lab, Literal):
-                self._by_iri[str(x)].setdefault(lab.language, str(lab))
+        for x, lab, tag in select(kg, Q_LABELS):
+            if lab is not None:
+                self._by_iri[x].setdefault(tag or None, lab)
 
-    def has(self, iri: Term | str) -> bool:
+    def has(self, iri: str) -> bool:
         return str(iri) in self._by_iri
 
-    def __call__(self, iri: Term | str) -> str:
+    def __call__(self, iri: str) -> str:
         """The label in the page language, else en, fr, ar, any, else the IRI's last part."""
         labels = self._by_iri.get(str(iri), {})
         for choice in (self.lang, "en", "fr", "ar", None):
@@ -102,32 +107,30 @@ class Labels:
         return s.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _interval(low: Term | None, high: Term | None, point: Term | None,
-              qual: Term | None) -> Interval:
-    if qual == OKG.Unknown or (low is None and high is None):
+def _interval(low: str | None, high: str | None, point: str | None,
+              qual: str | None) -> Interval:
+    if qual == UNKNOWN_Q or (low is None and high is None):
         return UNKNOWN
-    def num(t: Term | None) -> str | None:
-        return None if t is None else str(t)
-    return Interval.between(num(low), num(high), num(point))
+    return Interval.between(low, high, point)
 
 
-def _unit(unit: Term | None, label: Labels) -> str:
+def _unit(unit: str | None, label: Labels) -> str:
     if unit is None:
         return ""
-    return "%" if unit == OKG.Percent else label(unit)
+    return "%" if unit == PERCENT else label(unit)
 
 
 def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
     """The whole drawable graph of the store, labelled in *lang* (see the module doc)."""
     label = Labels(kg, lang)
-    types: dict[str, set[URIRef]] = defaultdict(set)
-    for x, c in kg.query(Q_TYPES).rows:
-        types[str(x)].add(c)
-    described = {str(r[0]) for r in kg.query(Q_DESCRIBED).rows}
+    types: dict[str, set[str]] = defaultdict(set)
+    for x, c in select(kg, Q_TYPES):
+        types[x].add(c)
+    described = {r[0] for r in select(kg, Q_DESCRIBED)}
     category = {x: category_of(ts) for x, ts in types.items()}
     category = {x: c for x, c in category.items() if c}
 
-    links = [(str(s), p, str(o)) for s, p, o in kg.query(Q_LINKS).rows]
+    links = select(kg, Q_LINKS)
     data_nodes = {x for x in described if x in category}
     drawn = set(data_nodes)
     for s, _p, o in links:
@@ -139,41 +142,40 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
 
     headcount: dict[str, Interval] = {}
     quantity_of: set[str] = set()
-    for x, p, q, low, high, point, stated, qual, unit in kg.query(Q_FIGURES).rows:
-        x = str(x)
-        quantity_of.add(str(q))
+    for x, p, q, low, high, point, stated, qual, unit in select(kg, Q_FIGURES):
+        quantity_of.add(q)
         if x not in nodes:
             continue
         iv = _interval(low, high, point, qual)
-        nodes[x].figures.append(Figure(label(p), str(stated or ""), iv,
+        nodes[x].figures.append(Figure(label(p), stated or "", iv,
                                        label(qual) if qual else "", _unit(unit, label)))
-        if p == OKG.headcount:
+        if p == HEADCOUNT:
             headcount[x] = iv
 
     edges: list[Edge] = []
-    employment: dict[str, Term] = {}
+    employment: dict[str, str] = {}
     employer: dict[str, list[str]] = defaultdict(list)
     for s, p, o in links:
         if s not in nodes:
             continue
         if o in nodes:
-            edges.append(Edge(s, o, str(p), label(p)))
-            if p == OKG.country and category[s] != "country":
+            edges.append(Edge(s, o, p, label(p)))
+            if p == COUNTRY and category[s] != "country":
                 nodes[s].country = o
-            elif p == OKG.inSector:
+            elif p == SECTOR:
                 nodes[s].sector = o
-            elif p in (OKG.employer, OKG.workplace):
+            elif p in EMPLOYER:
                 employer[s].append(o)
-        elif p == OKG.employmentType:
-            employment[s] = URIRef(o)
+        elif p == EMPLOYMENT:
+            employment[s] = o
             nodes[s].attributes.append((label(p), label(o)))
         elif o not in quantity_of:
             nodes[s].attributes.append((label(p), label(o)))
     _set_jobs(nodes, headcount, employer, employment)
 
-    for x, p, v in kg.query(Q_LITERALS).rows:
-        if str(x) in nodes:
-            nodes[str(x)].attributes.append((label(p), str(v)))
+    for x, p, v in select(kg, Q_LITERALS):
+        if x in nodes:
+            nodes[x].attributes.append((label(p), v))
     _add_sources(kg, nodes, text("line", lang))
     for n in nodes.values():
         n.figures.sort(key=lambda f: (f.name, f.stated))
@@ -185,7 +187,7 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
 
 
 def _set_jobs(nodes: dict[str, Node], headcount: dict[str, Interval],
-              employer: dict[str, list[str]], employment: dict[str, Term]) -> None:
+              employer: dict[str, list[str]], employment: dict[str, str]) -> None:
     claims: dict[str, list[Interval]] = defaultdict(list)
     for w, iv in headcount.items():
         if employment.get(w) not in _ALL_TYPES:
@@ -200,12 +202,13 @@ def _set_jobs(nodes: dict[str, Node], headcount: dict[str, Interval],
 
 def _add_sources(kg: KnowledgeGraph, nodes: dict[str, Node], line_word: str) -> None:
     meta: dict[str, tuple[str, list[str]]] = {}
-    for src, title, publisher, date, file in kg.query(Q_SOURCES).rows:
-        parts = [str(t) for t in (publisher, date, file) if t is not None]
-        meta[str(src)] = (str(title) if title is not None else str(src), parts)
+    for src, title, publisher, date, file in select(kg, Q_SOURCES):
+        parts = [t for t in (publisher, date, file) if t is not None]
+        meta[src] = (title if title is not None else src, parts)
     refs: dict[tuple[str, str], SourceRef] = {}
-    for x, src, line, quote in sorted(kg.query(Q_PROVENANCE).rows, key=_row_key):
-        x, src = str(x), str(src)
+    rows = select(kg, Q_PROVENANCE)
+    rows.sort(key=lambda r: tuple("" if t is None else t for t in r))
+    for x, src, line, quote, tag in rows:
         if x not in nodes:
             continue
         ref = refs.get((x, src))
@@ -216,9 +219,5 @@ def _add_sources(kg: KnowledgeGraph, nodes: dict[str, Node], line_word: str) -> 
             nodes[x].sources.append(ref)
         if line is not None and f"{line_word} {line}" not in ref.meta:
             ref.meta = " · ".join(p for p in (ref.meta, f"{line_word} {line}") if p)
-        if isinstance(quote, Literal) and all(q.text != str(quote) for q in ref.quotes):
-            ref.quotes.append(Quote(str(quote), quote.language))
-
-
-def _row_key(row: Iterable[Term | None]) -> tuple[str, ...]:
-    return tuple("" if t is None else str(t) for t in row)
+        if quote is not None and all(q.text != quote for q in ref.quotes):
+            ref.quotes.append(Quote(quote, tag or None))

@@ -63,12 +63,12 @@ FOLDED = frozenset({"workforce", "dependency", "share", "contract", "tender", "m
 """Categories of facts and places folded into their firm's group when firms are grouped."""
 FIRM_LIKE = frozenset({"firm", "actor"})
 
-_BY_CLASS = {c.cls: c.key for c in CATEGORIES}
+_BY_CLASS = {str(c.cls): c.key for c in CATEGORIES}
 
 
-def category_of(types: Iterable[URIRef]) -> str | None:
-    """The first category (in :data:`CATEGORIES` order) among *types*, or None."""
-    keys = {_BY_CLASS[t] for t in types if t in _BY_CLASS}
+def category_of(types: Iterable[str]) -> str | None:
+    """The first category (in :data:`CATEGORIES` order) among *types* (IRIs), or None."""
+    keys = {_BY_CLASS[str(t)] for t in types if str(t) in _BY_CLASS}
     return next((c.key for c in CATEGORIES if c.key in keys), None)
 
 
