@@ -197,7 +197,7 @@ def _failures(G: nx.MultiDiGraph, threshold: float, max_depth: int | None, lang:
         else:
             continue
         rows, countries = run_scenario(G, **seeds, threshold=threshold, max_depth=max_depth,
-                                       lang=lang)
+                                       lang=lang, explain=False)
         jobs, unknown = _lost_jobs(countries)
         hit = {r.actor for r in rows if r.effect == "loss"}
         out.append((FailurePoint(kind, n, _label(G, n, lang), jobs, unknown, len(hit),

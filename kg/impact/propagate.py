@@ -82,7 +82,6 @@ class _Actor:
     loss: Interval = ZERO
     depth: int = 0
     chain: list[Step] = field(default_factory=list)
-    formula: str = ""
 
 
 def _chain_key(chain: list[Step]) -> tuple:
@@ -107,8 +106,9 @@ def _widen(a: Interval, b: Interval) -> Interval:
 
 class _Run:
     def __init__(self, G: nx.MultiDiGraph, event: str | None, timing: Timing, threshold: float,
-                 max_depth: int | None, lang: str):
+                 max_depth: int | None, lang: str, explain: bool = True):
         self.G = G
+        self.explain = explain
         self.event = event
         self.timing = timing
         self.threshold = Fraction(str(threshold))
@@ -325,17 +325,17 @@ class _Run:
             st.contract_terms[c] for c in sorted(st.contract_terms)]
         best = min(terms, key=lambda t: (t.depth, len(t.chain), _chain_key(t.chain)))
         st.depth, st.chain = best.depth, best.chain
+        loss, _ = self._revenue_loss(st)
         if st.stopped:
-            loss, formula, status = ONE, st.stopped.text, "stopped"
+            status = "stopped"
         else:
-            loss, formula = self._revenue_loss(st)
             if loss.low >= self.threshold:
                 status = "closure risk"
             elif loss.high >= self.threshold:
                 status = "possible closure"
             else:
                 status = "exposed"
-        st.loss, st.formula = loss, formula
+        st.loss = loss
         escalated = st.status is None or SEVERITY[status] > SEVERITY[st.status]
         st.status = status if st.status is None or escalated else st.status
         if status == "exposed" or (self.max_depth is not None and st.depth >= self.max_depth):
@@ -345,27 +345,44 @@ class _Run:
             if CONTRACT in self.classes(c):
                 self.lose_contract(c, fraction, st.depth + 1, st.chain + [self.step(a, c, key)])
 
-    def _revenue_loss(self, st: _Actor) -> tuple[Interval, str]:
+    def _revenue_loss(self, st: _Actor, with_text: bool = False) -> tuple[Interval, str]:
+        """An actor's revenue share lost (and, *with_text*, the formula)."""
+        if st.stopped:
+            return ONE, st.stopped.text
         contract = [st.contract_terms[c] for c in sorted(st.contract_terms)]
-        parts = []
         c_loss = None
+        text = ""
         if contract:
             c_loss, _ = total(t.value for t in contract)
             c_loss = c_loss.cap(1)
-            parts.append(" + ".join(f"{t.text}: {_pct(t.value)}" for t in contract))
+            if with_text:
+                text = " + ".join(f"{t.text}: {_pct(t.value)}" for t in contract)
+                if len(contract) > 1:
+                    text += f" = {_pct(c_loss)}"
         if st.share_term and c_loss is not None:
             s = st.share_term.value
             self.used.add("mixed")
             loss = Interval(max(c_loss.low, s.low), min(Fraction(1), c_loss.high + s.high))
-            text = (f"contracts lost {_pct(c_loss)} ({parts[0]}) and {st.share_term.text} = "
-                    f"{_pct(s)}: at least the larger, at most the sum = {_pct(loss)}")
+            if with_text:
+                text = (f"contracts lost {_pct(c_loss)} ({text}) and {st.share_term.text} = "
+                        f"{_pct(s)}: at least the larger, at most the sum = {_pct(loss)}")
             return loss, text
         if st.share_term:
-            return st.share_term.value, f"{st.share_term.text} = {_pct(st.share_term.value)}"
+            value = st.share_term.value
+            return value, (f"{st.share_term.text} = {_pct(value)}" if with_text else "")
         assert c_loss is not None
-        return c_loss, f"{parts[0]} = {_pct(c_loss)}" if len(contract) > 1 else parts[0]
+        return c_loss, text
 
     # -- results -----------------------------------------------------------------------------
+    def revenue_text(self, a: str) -> str | None:
+        """The revenue-loss formula of actor *a*, built once (None when not explaining)."""
+        if not self.explain:
+            return None
+        cache = self.__dict__.setdefault("_revenue_texts", {})
+        if a not in cache:
+            cache[a] = self._revenue_loss(self.actors[a], True)[1] or None
+        return cache[a]
+
     def workforces_of(self, a: str) -> list[str]:
         """Workforce nodes of an actor: as employer, or at its sites."""
         out = set()
@@ -399,51 +416,56 @@ class _Run:
         return nodes[actor]["country"] if actor and actor in self.G else None
 
     def jobs_at_risk(self, fig: JobFigure, actor: str | None) -> tuple[Interval, str] | None:
+        """Jobs of one figure at risk, and the formula (empty when not explaining)."""
         H = fig.headcount
+        say = self.explain
         reasons: list[tuple[Interval, str]] = []
         for c in fig.attributed:
             if c in self.lost:
                 f = self.lost[c].fraction
                 if f == ONE:
-                    reasons.append((H, f"all jobs attributed to the lost contract "
-                                       f"{self.label(c)} = {H.format()}"))
+                    reasons.append((H, say and f"all jobs attributed to the lost contract "
+                                                f"{self.label(c)} = {H.format()}"))
                 else:
                     v = (H * f).integral() if H.known else UNKNOWN
-                    reasons.append((v, f"jobs attributed to {self.label(c)} {H.format()} × "
-                                       f"fraction lost {_pct(f)} = {v.format()}"))
+                    reasons.append((v, say and f"jobs attributed to {self.label(c)} "
+                                                f"{H.format()} × fraction lost {_pct(f)} = "
+                                                f"{v.format()}"))
         st = self.actors.get(actor) if actor else None
         if st is not None:
-            thr = f"{_pct(Interval.of(self.threshold))}"
+            thr = _pct(Interval.of(self.threshold)) if say else ""
             if st.status in ("closure risk", "stopped"):
                 why = ("the actor is stopped" if st.status == "stopped" else
-                       f"closure risk (revenue share lost {_pct(st.loss)} ≥ threshold {thr})")
-                reasons.append((H, f"{why}: all its jobs = {H.format()}"))
+                       say and f"closure risk (revenue share lost {_pct(st.loss)} ≥ "
+                               f"threshold {thr})")
+                reasons.append((H, say and f"{why}: all its jobs = {H.format()}"))
             elif st.status == "possible closure":
                 v = Interval(st.loss.low * H.low, H.high).integral() if H.bounded else (
                     UNKNOWN if not H.known else Interval(st.loss.low * H.low, None))
-                reasons.append((v, f"possible closure (revenue share lost {_pct(st.loss)} "
-                                   f"reaches the threshold {thr} only at its top): from pro rata "
-                                   f"{H.format()} × {_pct(Interval.of(st.loss.low))} to all "
-                                   f"{H.format()} = {v.format()}"))
+                reasons.append((v, say and f"possible closure (revenue share lost "
+                                            f"{_pct(st.loss)} reaches the threshold {thr} only "
+                                            f"at its top): from pro rata {H.format()} × "
+                                            f"{_pct(Interval.of(st.loss.low))} to all "
+                                            f"{H.format()} = {v.format()}"))
             elif not fig.attributed:
                 self.used.add("pro_rata")
                 v = (H * st.loss).integral() if H.known else UNKNOWN
-                factors = self._factors(st)
-                reasons.append((v, f"jobs at risk = {H.format()} × {factors} = {v.format()}"))
+                reasons.append((v, say and f"jobs at risk = {H.format()} × {self._factors(st)} "
+                                            f"= {v.format()}"))
         if not reasons:
             return None
         if len(reasons) == 1:
-            return reasons[0]
+            return reasons[0][0], reasons[0][1] or ""
+        joined = "; ".join(r[1] for r in reasons) if say else ""
         if not H.known or any(not r[0].known for r in reasons):
-            return UNKNOWN, "; ".join(r[1] for r in reasons) + " → unknown"
+            return UNKNOWN, say and joined + " → unknown"
         lo = max(r[0].low for r in reasons)
         highs = [r[0].high for r in reasons]
         hi = None if any(h is None for h in highs) else sum(highs)
         if H.high is not None:
             hi = H.high if hi is None else min(hi, H.high)
         v = Interval(lo, hi)
-        return v, ("; ".join(r[1] for r in reasons)
-                   + f" → the same jobs counted once: {v.format()}")
+        return v, say and f"{joined} → the same jobs counted once: {v.format()}"
 
     def _factors(self, st: _Actor) -> str:
         if st.share_term and not st.contract_terms and not st.stopped:
@@ -508,7 +530,7 @@ class _Run:
                    site=site, site_label=self.label(site) if site else None,
                    revenue_share_lost=st.loss if st else None, jobs=jobs, depth=depth,
                    status=st.status if st else "contract lost", formula=formula,
-                   revenue_formula=st.formula if st else None, chain=chain,
+                   revenue_formula=self.revenue_text(actor) if st else None, chain=chain,
                    claims=fig.claims if fig else [], conflict=bool(fig and fig.conflict),
                    claims_rule=fig.rule if fig else None,
                    illustrative=bool(G.nodes[actor].get("illustrative")))
@@ -665,13 +687,14 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
 
 
 def run_scenario(G: nx.MultiDiGraph, contracts: list[str] = (), actors: list[str] = (),
-                 threshold: float = 0.5, max_depth: int | None = None, lang: str = "en"
-                 ) -> tuple[list[Row], list[CountryTotal]]:
+                 threshold: float = 0.5, max_depth: int | None = None, lang: str = "en",
+                 explain: bool = True) -> tuple[list[Row], list[CountryTotal]]:
     """What if the *contracts* were lost and the *actors* stopped, with no dated event: the
     same rules as :func:`run_impact`, every contract counted as running. Returns the rows and
-    the country totals.
+    the country totals; ``explain=False`` leaves the formulas empty (faster, for rankings).
     """
-    run = _Run(G, None, Timing("what-if", "impact", (None, None)), threshold, max_depth, lang)
+    run = _Run(G, None, Timing("what-if", "impact", (None, None)), threshold, max_depth, lang,
+               explain)
     run.seed_scenario(list(contracts), list(actors))
     run.settle()
     rows = run.rows()
