@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import threading
 import time
@@ -19,10 +20,20 @@ runner = CliRunner()
 class FaultHandler(http.server.BaseHTTPRequestHandler):
     mode = "500"
     hits = 0
+    auth: str | None = None
 
     def do_POST(self):  # noqa: N802
         type(self).hits += 1
+        type(self).auth = self.headers.get("Authorization")
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.mode == "ok":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": '
+                             rb'[{"x": {"type": "literal", "value": "\u0644\u064a\u064a\u062c", '
+                             b'"xml:lang": "ar"}}]}}')
+            return
         if self.mode == "sleep":
             time.sleep(2.5)
             return
@@ -96,3 +107,15 @@ def test_stopped_server_is_connection_refused(oxigraph_server_factory):
     assert delays == [0.01, 0.02]
     res = runner.invoke(app, ["query", "sources", "--endpoint", url, "--retries", "1"])
     assert res.exit_code == 1 and "cannot connect" in res.output and "Traceback" not in res.output
+
+
+def test_basic_auth_comes_from_the_environment(fault_server, monkeypatch):
+    FaultHandler.mode = "ok"
+    ep, _ = _endpoint(fault_server)
+    monkeypatch.delenv("OKG_ENDPOINT_USER", raising=False)
+    assert ep.select("SELECT ?x WHERE { }").python() == [{"x": "لييج"}]
+    assert FaultHandler.auth is None
+    monkeypatch.setenv("OKG_ENDPOINT_USER", "analyst")
+    monkeypatch.setenv("OKG_ENDPOINT_PASSWORD", "s3cret")
+    ep.select("SELECT ?x WHERE { }")
+    assert FaultHandler.auth == "Basic " + base64.b64encode(b"analyst:s3cret").decode()
