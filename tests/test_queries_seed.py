@@ -261,3 +261,11 @@ def test_cli_own_query_file(seed_store, tmp_path):
     bad.write_text("SELECT ?x WHERE { ?x ?y }", encoding="utf-8")
     res = runner.invoke(app, ["query", str(bad), "--store", str(seed_store)])
     assert res.exit_code == 1 and "error: query" in res.output and "Traceback" not in res.output
+
+
+def test_python_api_gives_a_dataframe(queries_seed_kg):
+    pytest.importorskip("pandas")
+    df = run_query(queries_seed_kg, "jobs", {"country": "BE"}, "fr").dataframe()
+    assert list(df.columns) == resolve("jobs").columns
+    assert set(df["stated"]) >= {"about 163", "about 50"}
+    assert set(df["country"]) == {"Belgique"}
