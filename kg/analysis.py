@@ -254,7 +254,7 @@ def analyze(kg: KnowledgeGraph, threshold: float = 0.5, max_depth: int | None = 
     scenarios: list[tuple[str, str, list[Row]]] = []
     for e in list_events(kg):
         r = run_impact(kg, e.iri, as_of=as_of, threshold=threshold, max_depth=max_depth,
-                       lang=lang, projection=G)
+                       lang=lang, projection=G, explain=False)
         scenarios.append(("event", e.label(lang), r.rows))
     scenarios += [("failure", f.label, rows) for f, rows in failures]
     return Analysis(

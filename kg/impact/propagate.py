@@ -492,7 +492,7 @@ class _Run:
             if got is None or actor is None:
                 continue
             jobs, formula = got
-            rows.append(self._row(actor, fig, jobs, formula))
+            rows.append(self._row(actor, fig, jobs.integral(), formula))
             with_rows.add(actor)
         for a in sorted(set(self.actors) - with_rows):
             has_figures = bool(self.workforces_of(a))
@@ -639,12 +639,13 @@ def country_totals(rows: list[Row]) -> list[CountryTotal]:
 
 def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = None,
                threshold: float = 0.5, max_depth: int | None = None, lang: str = "en",
-               projection: nx.MultiDiGraph | None = None) -> ImpactResult:
+               projection: nx.MultiDiGraph | None = None, explain: bool = True) -> ImpactResult:
     """Propagate *event* (fact-file id, ``SOURCE/ID`` or IRI) through the store at *as_of*.
 
     *threshold* is the share of revenue (0..1) whose loss puts an actor at closure risk;
-    *max_depth* bounds the cascade (1: only what the event hits directly). Raises
-    :class:`kg.impact.events.EventNotFound` for an unknown event.
+    *max_depth* bounds the cascade (1: only what the event hits directly). *projection* is the
+    graph to use (default: the store's cached one); ``explain=False`` leaves formulas empty.
+    Raises :class:`kg.impact.events.EventNotFound` for an unknown event.
     """
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
@@ -654,7 +655,8 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
     if max_depth is not None and max_depth < 1:
         raise ValueError(f"max depth must be at least 1, got {max_depth}")
     G = projection if projection is not None else cached_projection(kg)
-    iri = resolve_event(kg, event)
+    is_event = event in G and EVENT in G.nodes[event]["classes"]
+    iri = str(event) if is_event else resolve_event(kg, event)
     attrs = G.nodes[iri] if iri in G else {"dates": {}, "labels": {}, "classes": frozenset()}
     effective = []
     for _, v, d in G.out_edges(iri, data=True) if iri in G else ():
@@ -667,7 +669,7 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
         info = next(e for e in list_events(kg) if e.iri == iri)
         dates = info.dates
     timing = event_timing(dates, effective, as_of)
-    run = _Run(G, iri, timing, threshold, max_depth, lang)
+    run = _Run(G, iri, timing, threshold, max_depth, lang, explain)
     run.run()
     rows = run.rows()
     contracts = run.contracts()
