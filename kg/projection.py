@@ -69,6 +69,7 @@ import pickle
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 
 import networkx as nx
 import pyoxigraph as ox
@@ -190,14 +191,19 @@ def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
     """Rows of a SELECT as plain strings (IRIs, literal values; ``None`` when unbound).
 
     On pyoxigraph the terms are read straight from the engine: making rdflib terms of a million
-    values costs more than the query itself.
+    values costs more than the query itself. IRIs are interned, so the projection (and its
+    pickle) holds each once.
     """
     store = getattr(kg.backend, "store", None)
     if isinstance(store, ox.Store):
         res = store.query(sparql_prologue() + sparql, use_default_graph_as_union=True)
         idx = range(len(res.variables))
-        return [tuple(None if (t := sol[i]) is None else t.value for i in idx) for sol in res]
-    return [tuple(None if v is None else str(v) for v in row) for row in kg.query(sparql).rows]
+        iri = ox.NamedNode
+        return [tuple(None if (t := sol[i]) is None else
+                      (intern(t.value) if type(t) is iri else t.value) for i in idx)
+                for sol in res]
+    return [tuple(None if v is None else (intern(str(v)) if isinstance(v, URIRef) else str(v))
+                  for v in row) for row in kg.query(sparql).rows]
 
 
 def source_id_of_graph(graph: str) -> str | None:
