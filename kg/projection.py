@@ -64,8 +64,10 @@ Graph attributes: ``G.graph["fingerprint"]``, ``["sources"]`` (``{id: title}``),
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -415,6 +417,19 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
 _MEMORY: dict[tuple[str, str], nx.MultiDiGraph] = {}
 
 
+@contextmanager
+def _gc_paused():
+    """Building or unpickling ~10^5 small objects: the cyclic GC would rescan them many times
+    (unpickling the 10^6-triple projection took 3.5 s with it, 0.8 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _store_dir(kg: KnowledgeGraph) -> Path | None:
     path = getattr(kg.backend, "path", None)
     return Path(path) if path is not None else None
@@ -436,14 +451,15 @@ def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGr
     pickled = folder / CACHE_FILE if folder else None
     if pickled is not None and not refresh and pickled.exists():
         try:
-            with pickled.open("rb") as fh:
+            with pickled.open("rb") as fh, _gc_paused():
                 stored = pickle.load(fh)
             if stored.graph.get("fingerprint") == fp:
                 G = stored
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             G = None
     if G is None:
-        G = project(kg)
+        with _gc_paused():
+            G = project(kg)
         G.graph["fingerprint"] = fp
         if pickled is not None:
             try:
