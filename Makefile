@@ -17,9 +17,27 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(DEMO_STORE)
+	rm -rf $(DEMO_STORE) $(OUT)
+	@echo "== 1. Build the knowledge graph from the bundled data pack (statistics follow)"
 	$(OKG) build --store $(DEMO_STORE)
+	@echo "== 2. Check it: HermiT consistency, SHACL shapes, conflicting claims"
 	$(OKG) check --store $(DEMO_STORE)
+	@echo "== 3. Canned queries"
+	$(OKG) query --list --store $(DEMO_STORE)
+	$(OKG) query regulation-exposure --store $(DEMO_STORE)
+	$(OKG) query relocations --store $(DEMO_STORE) --param from=BE --param to=MA
+	$(OKG) query who-serves-client --store $(DEMO_STORE) --param client=totalenergies --lang ar
+	@echo "== 4. Impact of both seed events"
+	$(OKG) impact --list --store $(DEMO_STORE)
+	$(OKG) impact total-relocation --as-of 2026-02-01 --store $(DEMO_STORE)
+	$(OKG) impact fr-ban-vote --as-of 2026-09-01 --store $(DEMO_STORE)
+	@echo "== 5. Network and report pages (offline HTML)"
+	mkdir -p $(OUT)
+	$(OKG) viz --store $(DEMO_STORE) --out $(OUT)/network.html
+	$(OKG) viz --store $(DEMO_STORE) --event total-relocation --out $(OUT)/network-total-relocation.html
+	$(OKG) report total-relocation --as-of 2026-02-01 --store $(DEMO_STORE) --out $(OUT)/report-total-relocation.html
+	$(OKG) viz --store $(DEMO_STORE) --event fr-ban-vote --out $(OUT)/network-fr-ban-vote.html
+	$(OKG) report fr-ban-vote --as-of 2026-09-01 --store $(DEMO_STORE) --out $(OUT)/report-fr-ban-vote.html
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
