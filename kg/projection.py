@@ -47,7 +47,9 @@ Edges are keyed by the core relation, so ``G[u][v][relation]`` is one edge; attr
 ``quotes``      the quotes of ``fact`` (else of the subject) in ``source``'s graph.
 
 Graph attributes: ``G.graph["fingerprint"]``, ``["sources"]`` (``{id: title}``),
-``["relations"]`` (``{relation IRI: {"flow", "weight", "effect", "scope"}}``).
+``["relations"]`` (``{relation IRI: {"flow", "weight", "effect", "scope"}}``),
+``["narrower"]`` (``{concept IRI: (narrower concept IRIs, ...)}`` from ``skos:broader+``, so that
+a rule on an activity also covers its narrower activities).
 
 >>> from kg.store import KnowledgeGraph
 >>> from kg.resources import data_dir
@@ -182,6 +184,9 @@ SELECT DISTINCT ?x ?cls ?p ?v WHERE {
 Q_ILLUSTRATIVE = """
 SELECT DISTINCT ?x WHERE { ?x okg:illustrative true }"""
 
+Q_NARROWER = """
+SELECT DISTINCT ?broad ?narrow WHERE { ?narrow skos:broader+ ?broad }"""
+
 Q_SOURCES = """
 SELECT DISTINCT ?src ?t WHERE { ?src a okg:Source . OPTIONAL { ?src dcterms:title ?t } }"""
 
@@ -303,6 +308,10 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                    scope=info["scope"], fact=fact, source=source, sources=sources,
                    quotes=quotes)
     G.graph["sources"] = _sources(kg)
+    narrower: dict[str, list[str]] = {}
+    for broad, narrow in select(kg, Q_NARROWER):
+        narrower.setdefault(broad, []).append(narrow)
+    G.graph["narrower"] = {b: tuple(sorted(ns)) for b, ns in sorted(narrower.items())}
     return G
 
 

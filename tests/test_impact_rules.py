@@ -382,3 +382,15 @@ def test_results_do_not_depend_on_iteration_order(diamond_kg, seed, ev):
     again = run_impact(diamond_kg, ev, as_of="2026-02-01",
                        projection=shuffled_copy(G, seed)).to_dict()
     assert again == base
+
+
+def test_a_rule_on_an_activity_covers_its_narrower_activities(tmp_path):
+    facts = REGULATION.replace("prohibits: telemarketing", "prohibits: customer-care")
+    facts += firm("k", "FR") + firm("p")
+    facts += contract("bills", "k", "p", "40%", activity="billing-enquiries")
+    facts += contract("mixed", "k", "p", "10%", activity="[billing-enquiries, telemarketing]")
+    r = run_impact(build(tmp_path, facts), "vote", as_of="2026-09-01")
+    hit = lost(r)
+    assert hit["bills"] == Interval.of(1)
+    assert (hit["mixed"].low, hit["mixed"].high) == (0, 1)
+    assert any("narrower activity" in n for n in r.notes)

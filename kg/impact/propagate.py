@@ -195,10 +195,19 @@ class _Run:
             self.note(f"{self.label(reg)} declares no scope dimension: it hits nothing.")
             return
         reached: dict[str, dict[str, list]] = {}
+        narrower = G.graph.get("narrower", {})
         for rel, targets in sorted(dims.items()):
+            # A rule on a concept (an activity) also covers its narrower concepts.
             in_scope = set(targets)
             for t in targets:
-                s1 = self.step(reg, t, rel)
+                in_scope.update(n for n in narrower.get(t, ()) if n in G)
+            for t in sorted(in_scope):
+                declared = t in targets
+                via = t if declared else next(x for x in targets if t in narrower.get(x, ()))
+                s1 = self.step(reg, via, rel)
+                if not declared:
+                    self.note(f"{self.label(t)} is covered as a narrower activity of "
+                              f"{self.label(via)}.")
                 for _, f, k1 in sorted(G.out_edges(t, keys=True)):
                     if CONTRACT in self.classes(f):
                         covered = {u for u, _, k in G.in_edges(f, keys=True) if k == k1}
