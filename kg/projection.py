@@ -15,6 +15,7 @@ Nodes are IRIs (``str``). Node attributes (all present, possibly empty):
 ``kind``        the most specific core class (IRI) of the node, e.g. ``okg:Contract``; ``None``
                 for nodes with no core class.
 ``classes``     frozenset of all core class IRIs of the node (inferred types included).
+``types``       tuple of the classes the fact files assert (sector classes included), sorted.
 ``labels``      ``{"en": ..., "fr": ..., "ar": ...}`` (languages the store has).
 ``country``     ISO code: a firm's/segment's/site's/city's country, a market's country, a
                 country's own code, a contract's delivered-from country; or ``None``.
@@ -88,6 +89,8 @@ OKG_NS = str(OKG)
 SOURCE_NODE_PREFIX = str(OKGD) + "source/"
 DATE_PROPERTIES = ("startDate", "endDate", "date", "effectiveDate", "reportedOn")
 CACHE_FILE = "impact-projection.pickle"
+PROJECTION_VERSION = "3"
+"""Bumped whenever the projection's data shape changes, so older pickles are rebuilt."""
 _FLOWS = {str(OKG.Inbound): "inbound", str(OKG.Outbound): "outbound"}
 _EFFECTS = {str(OKG.Loss): "loss", str(OKG.Gain): "gain"}
 
@@ -220,9 +223,10 @@ def source_id_of_graph(graph: str) -> str | None:
 
 def fingerprint(kg: KnowledgeGraph) -> str:
     """A hash of the store's named graphs and their sizes (changes when a source is reloaded
-    with a different number of triples, added or removed)."""
+    with a different number of triples, added or removed) and of the projection's version."""
     rows = select(kg, Q_FINGERPRINT)
-    text = "\n".join(sorted(f"{g} {int(n)}" for g, n in rows))
+    text = "\n".join([f"projection {PROJECTION_VERSION}",
+                      *sorted(f"{g} {int(n)}" for g, n in rows)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -325,7 +329,7 @@ def _sources(kg: KnowledgeGraph) -> dict[str, str | None]:
 
 
 def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
-    attrs = {n: {"kind": None, "classes": set(), "labels": {}, "country": None, "sector": None,
+    attrs = {n: {"kind": None, "classes": set(), "types": set(), "labels": {}, "country": None, "sector": None,
                  "delivered_from": None, "parents": set(), "dates": {}, "quantities": {},
                  "quotes": {}, "sources": set(), "scope": None,
                  "illustrative": False} for n in nodes}
@@ -337,6 +341,7 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
     for x, t in select(kg, Q_TYPES):
         a = attrs.get(x)
         if a is not None:
+            a["types"].add(t)
             a["classes"].add(t)
             a["classes"].update(supers.get(t, ()))
     for a in attrs.values():
@@ -413,6 +418,7 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
         attrs[x]["scope"] = (scope_cls[x], tuple(sorted(
             (p, tuple(sorted(vals))) for p, vals in props.items())))
     for a in attrs.values():
+        a["types"] = tuple(sorted(a["types"]))
         a["parents"] = tuple(sorted(a["parents"]))
         a["quotes"] = {k: tuple(sorted(set(v))) for k, v in sorted(a["quotes"].items())}
         a["sources"] = tuple(sorted(a["sources"]))

@@ -75,6 +75,9 @@ def register(app: typer.Typer) -> None:
         max_depth: Annotated[int | None, typer.Option(
             "--max-depth", help="Bound the cascade (1: direct hits only).",
             show_default=False)] = None,
+        top: Annotated[int | None, typer.Option(
+            "--top", help="Show the first N rows (totals still count every row).",
+            show_default=False)] = None,
         format: FormatOption = "table",
         lang: LangOption = "en",
         store: StoreOption = None,
@@ -93,6 +96,8 @@ def register(app: typer.Typer) -> None:
             fail(f"--threshold: {threshold} is not a share in (0, 1]")
         if max_depth is not None and max_depth < 1:
             fail(f"--max-depth: {max_depth} is less than 1")
+        if top is not None and top < 1:
+            fail(f"--top: {top} is less than 1")
         kg = open_store(store)
         if list_events_:
             _print_events(kg, format, lang)
@@ -108,9 +113,9 @@ def register(app: typer.Typer) -> None:
         if format == "json":
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         elif format == "md":
-            sys.stdout.write(markdown(result))
+            sys.stdout.write(markdown(result, top))
         else:
-            print_report(result, console)
+            print_report(result, console, top)
 
     @app.command()
     def analyze(

@@ -17,7 +17,14 @@ import networkx as nx
 
 from kg.impact.events import list_events, resolve_event
 from kg.impact.figures import JobFigure, job_figures
-from kg.impact.result import ContractImpact, CountryTotal, ImpactResult, Row, Step
+from kg.impact.result import (
+    ContractImpact,
+    CountryTotal,
+    ImpactResult,
+    Row,
+    Step,
+    reached_nodes,
+)
 from kg.impact.timing import Timing, active_in, event_timing
 from kg.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 from kg.namespaces import OKG
@@ -666,7 +673,8 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
     G = projection if projection is not None else cached_projection(kg)
     is_event = event in G and EVENT in G.nodes[event]["classes"]
     iri = str(event) if is_event else resolve_event(kg, event)
-    attrs = G.nodes[iri] if iri in G else {"dates": {}, "labels": {}, "classes": frozenset()}
+    attrs = G.nodes[iri] if iri in G else {"dates": {}, "labels": {}, "classes": frozenset(),
+                                           "types": ()}
     effective = []
     for _, v, d in G.out_edges(iri, data=True) if iri in G else ():
         if d["effect"] == "loss" and REGULATION in G.nodes[v]["classes"]:
@@ -687,14 +695,16 @@ def run_impact(kg: KnowledgeGraph, event: str, as_of: dt.date | str | None = Non
     if any(r.illustrative for r in rows):
         run.note("Some rows come from illustrative facts (made up to show the model), "
                  "not from a cited source.")
-    types = sorted(str(c) for c in attrs["classes"] if str(c) not in (EVENT, FACT))
-    return ImpactResult(
+    types = [t for t in attrs.get("types", ()) if t not in (EVENT, FACT)]
+    result = ImpactResult(
         event=iri, event_label=run.label(iri) if iri in G else iri.rsplit("/", 1)[-1],
         event_types=types, as_of=as_of, timing=timing.status, measure=timing.measure,
         threshold=threshold, max_depth=max_depth, rows=rows, contracts=contracts,
         countries=country_totals(rows),
         assumptions=[text for key, text in ASSUMPTIONS.items() if key in run.used],
         notes=run.notes)
+    result.reached = len(reached_nodes(result))
+    return result
 
 
 def run_scenario(G: nx.MultiDiGraph, contracts: list[str] = (), actors: list[str] = (),

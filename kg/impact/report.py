@@ -67,8 +67,10 @@ def explanation_lines(row: Row, rank: int, result: ImpactResult) -> list[str]:
     return lines
 
 
-def print_report(result: ImpactResult, console: Console) -> None:
-    """The terminal report: ranked table, country totals, assumptions, then explanations."""
+def print_report(result: ImpactResult, console: Console, top: int | None = None) -> None:
+    """The terminal report: ranked table, country totals, assumptions, then explanations
+    (the first *top* rows only, when given; totals always cover every row)."""
+    shown = result.rows[:top] if top else result.rows
     console.print(f"{result.event_label}", markup=False, style="bold")
     console.print(f"{result.event}  ({', '.join(short(t) for t in result.event_types)})",
                   markup=False)
@@ -81,13 +83,15 @@ def print_report(result: ImpactResult, console: Console) -> None:
     for col in ("#", "firm/segment", "site", "country", "revenue share lost",
                 f"{jobs_heading(result)} / created", "depth", "status"):
         t.add_column(col, overflow="fold")
-    for i, r in enumerate(result.rows, 1):
+    for i, r in enumerate(shown, 1):
         t.add_row(str(i), r.label + (" (illustrative)" if r.illustrative else ""),
                   r.site_label or "", r.country or "", _pct(r.revenue_share_lost), _jobs(r),
                   str(r.depth), _status(r, result))
     console.print(t)
     if not result.rows:
         console.print("No actor is affected.", markup=False)
+    elif len(shown) < len(result.rows):
+        console.print(f"... {len(result.rows) - len(shown)} more rows (--top)", markup=False)
     c = Table(title="Jobs by country (each figure counted once)")
     for col in ("country", "lost", "created", "net"):
         c.add_column(col)
@@ -109,7 +113,7 @@ def print_report(result: ImpactResult, console: Console) -> None:
             for a in items:
                 console.print(f"  - {a}", markup=False)
     console.print("Explanations:", markup=False, style="bold")
-    for i, r in enumerate(result.rows, 1):
+    for i, r in enumerate(shown, 1):
         for line in explanation_lines(r, i, result):
             console.print(line, markup=False, highlight=False)
 
@@ -122,8 +126,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(result: ImpactResult) -> str:
+def markdown(result: ImpactResult, top: int | None = None) -> str:
     """The same report as Markdown."""
+    shown = result.rows[:top] if top else result.rows
     out = [f"# Impact of {_md(result.event_label)}", "",
            f"- event: `{result.event}` ({', '.join(short(t) for t in result.event_types)})",
            f"- as of {result.as_of}: **{_md(result.timing)}** "
@@ -133,7 +138,7 @@ def markdown(result: ImpactResult) -> str:
            f"| # | firm/segment | site | country | revenue share lost | "
            f"{jobs_heading(result)} / created | depth | status |",
            "|---|---|---|---|---|---|---|---|"]
-    for i, r in enumerate(result.rows, 1):
+    for i, r in enumerate(shown, 1):
         out.append(f"| {i} | {_md(r.label)} | {_md(r.site_label or '')} | {r.country or ''} | "
                    f"{_pct(r.revenue_share_lost)} | {_jobs(r)} | {r.depth} | "
                    f"{_md(_status(r, result))} |")
@@ -146,8 +151,10 @@ def markdown(result: ImpactResult) -> str:
     for title, items in (("Assumptions", result.assumptions), ("Notes", result.notes)):
         if items:
             out += ["", f"## {title}", ""] + [f"- {_md(a)}" for a in items]
+    if len(shown) < len(result.rows):
+        out += ["", f"… {len(result.rows) - len(shown)} more rows (--top)"]
     out += ["", "## Explanations", ""]
-    for i, r in enumerate(result.rows, 1):
+    for i, r in enumerate(shown, 1):
         lines = explanation_lines(r, i, result)
         out.append(f"### {_md(lines[0])}")
         out.append("")

@@ -133,6 +133,8 @@ class ImpactResult:
     countries: list[CountryTotal]
     assumptions: list[str]
     notes: list[str]
+    reached: int = 0
+    """How many nodes the event reached (see :func:`reached_nodes`)."""
 
     def to_dict(self) -> dict:
         return plain(self)  # type: ignore[return-value]
