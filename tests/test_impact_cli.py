@@ -92,3 +92,16 @@ def test_errors_are_one_line(store, args, message):
     assert done.exit_code == 1
     assert message in done.output
     assert "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
+
+
+def test_top_and_list_markdown(store):
+    done = okg("impact", "eurocar-plant-stoppage", "--top", "1", "--format", "md",
+               "--store", store)
+    assert done.exit_code == 0, done.output
+    assert "| 1 |" in done.stdout and "| 2 |" not in done.stdout
+    assert "3 more rows (--top)" in done.stdout and "(PlantStoppage)" in done.stdout
+    listed = okg("impact", "--list", "--format", "md", "--store", store)
+    assert listed.exit_code == 0 and "| total-relocation |" in listed.stdout
+    data = json.loads(okg("impact", "total-relocation", "--format", "json",
+                          "--store", store).stdout)
+    assert data["reached"] >= 6
