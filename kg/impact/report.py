@@ -107,7 +107,7 @@ def print_report(result: ImpactResult, console: Console, top: int | None = None)
             for x in items:
                 console.print(f"  {x.label}: {x.fraction.format(percent=True)} (depth {x.depth})",
                               markup=False)
-    for title, items in (("Assumptions", result.assumptions), ("Notes", result.notes)):
+    for title, items in (("Assumptions", result.assumptions), ("Notes", _notes(result))):
         if items:
             console.print(f"{title}:", markup=False, style="bold")
             for a in items:
@@ -116,6 +116,18 @@ def print_report(result: ImpactResult, console: Console, top: int | None = None)
     for i, r in enumerate(shown, 1):
         for line in explanation_lines(r, i, result):
             console.print(line, markup=False, highlight=False)
+
+
+MAX_NOTES = 20
+
+
+def _notes(result: ImpactResult) -> list[str]:
+    """The first notes, and how many more there are (JSON output keeps them all)."""
+    notes = result.notes[:MAX_NOTES]
+    if len(result.notes) > MAX_NOTES:
+        notes.append(f"... {len(result.notes) - MAX_NOTES} more notes (--format json lists "
+                     "them all)")
+    return notes
 
 
 def _with_unknown(iv: Interval, n: int) -> str:
@@ -148,7 +160,7 @@ def markdown(result: ImpactResult, top: int | None = None) -> str:
         out.append(f"| {ct.country} | {_with_unknown(ct.lost, ct.lost_unknown_terms)} | "
                    f"{_with_unknown(ct.created, ct.created_unknown_terms)} | "
                    f"{ct.net.format()} |")
-    for title, items in (("Assumptions", result.assumptions), ("Notes", result.notes)):
+    for title, items in (("Assumptions", result.assumptions), ("Notes", _notes(result))):
         if items:
             out += ["", f"## {title}", ""] + [f"- {_md(a)}" for a in items]
     if len(shown) < len(result.rows):
