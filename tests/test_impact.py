@@ -163,3 +163,13 @@ def test_both_engines_give_the_same_impact(seed):
     for event in ("total-relocation", "fr-ban-vote"):
         assert (run_impact(ref, event, as_of="2026-02-01").to_dict()
                 == run_impact(seed, event, as_of="2026-02-01").to_dict())
+
+
+@pytest.mark.parametrize("module", ["kg.intervals", "kg.projection", "kg.impact",
+                                    "kg.impact.timing", "kg.analysis"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failed, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failed == 0
