@@ -1,9 +1,16 @@
-"""benchmarks/RESULTS.md from the results of benchmarks/run.py (tables, targets, machine)."""
+"""benchmarks/RESULTS.md from the results of benchmarks/run.py (tables, targets, machine).
+
+``python benchmarks/report.py`` rewrites RESULTS.md from results.json (and notes.md).
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+NOTES = HERE / "notes.md"
+"""Hand-written reading of the latest run (why a target is missed, what would fix it)."""
 TARGETS = {"build_s": 15, "build_rss_mb": 1024, "query_s": 1, "ratio": 20, "impact_warm_s": 2,
            "impact_cold_s": 10, "viz_s": 5}
 
@@ -66,7 +73,7 @@ def write_report(results: dict, path: Path) -> None:
          "okg: on-disk Oxigraph store through kg/bulk.py (vocabulary, bulk load of N-Quads, "
          "derive rules in the engine, SPARQL integrity checks restating the core SHACL shapes and "
          "the loader's reference checks). rdflib: the same steps on rdflib's in-memory Dataset. "
-         "Peak memory is the worker process's peak RSS after the build.", "",
+         "Peak memory is the worker process's peak RSS after the build (MiB).", "",
          "| data triples | sources | store quads | okg build | load / derive / check | triples/s "
          "| peak RSS | in-memory okg build | rdflib build | rdflib peak RSS | ratio | problems |",
          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -82,9 +89,9 @@ def write_report(results: dict, path: Path) -> None:
             f"| {e['data_triples']:,} | {e['sources']:,} | {ob.get('store_quads', 0):,} "
             f"| {_s(ob.get('seconds'))} s | {_s(st.get('load'))} / {_s(st.get('derive'))} / "
             f"{_s(st.get('check'))} s | {ob.get('triples_per_s', 0):,.0f} "
-            f"| {ob.get('peak_rss_mb', 0):,.0f} MB | {_rb(e.get('oxigraph-memory', {}))} "
+            f"| {ob.get('peak_rss_mb', 0):,.0f} MiB | {_rb(e.get('oxigraph-memory', {}))} "
             f"| {_rb(rd)} "
-            f"| {rb.get('peak_rss_mb', 0):,.0f} MB | {ratio} | {len(ob.get('problems', []))} |")
+            f"| {rb.get('peak_rss_mb', 0):,.0f} MiB | {ratio} | {len(ob.get('problems', []))} |")
         for eng in ("oxigraph", "oxigraph-memory", "rdflib"):
             if "error" in e.get(eng, {}):
                 L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
@@ -158,6 +165,8 @@ def write_report(results: dict, path: Path) -> None:
                  f"| {_cmd(ox.get('viz_event'))} |")
     L += ["", "## Targets at the largest size (reported, not asserted)", ""]
     L += _targets(sizes[-1]) if sizes else []
+    if NOTES.exists():
+        L += ["", NOTES.read_text(encoding="utf-8").strip()]
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
@@ -174,7 +183,7 @@ def _targets(e: dict) -> list[str]:
         line(b["seconds"] < TARGETS["build_s"],
              f"build < 15 s incl. validation ({_s(b['seconds'])} s)")
         line(b["peak_rss_mb"] < TARGETS["build_rss_mb"],
-             f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MB peak RSS)")
+             f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MiB peak RSS)")
     for n, q in sorted(ox.get("queries", {}).items()):
         r = rd.get("queries", {}).get(n)
         line(q["median_s"] < TARGETS["query_s"], f"query {n} < 1 s median ({_q(q)})")
@@ -195,3 +204,7 @@ def _targets(e: dict) -> list[str]:
     line(None if viz.get("seconds") is None else viz["seconds"] < TARGETS["viz_s"],
          f"viz page < 5 s ({_cmd(viz)})")
     return out
+
+
+if __name__ == "__main__":
+    write_report(json.loads((HERE / "results.json").read_text()), HERE / "RESULTS.md")
