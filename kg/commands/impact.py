@@ -25,9 +25,21 @@ def _date(text: str | None) -> dt.date | None:
         raise  # unreachable
 
 
-def _check_format(fmt: str) -> None:
+def _check_options(fmt: str, lang: str, as_of: str | None, threshold: float,
+                   max_depth: int | None, top: int | None) -> dt.date | None:
+    """Check the options impact and analyze share; returns the --as-of date."""
     if fmt not in ("table", "json", "md"):
         fail(f"--format: unknown format '{fmt}'; expected table, json or md")
+    if lang not in ("en", "fr", "ar"):
+        fail(f"--lang: unknown language '{lang}'; expected en, fr or ar")
+    day = _date(as_of)
+    if not 0 < threshold <= 1:
+        fail(f"--threshold: {threshold} is not a share in (0, 1]")
+    if max_depth is not None and max_depth < 1:
+        fail(f"--max-depth: {max_depth} is less than 1")
+    if top is not None and top < 1:
+        fail(f"--top: {top} is less than 1")
+    return day
 
 
 def _print_events(kg, fmt: str, lang: str) -> None:
@@ -88,16 +100,7 @@ def register(app: typer.Typer) -> None:
         from kg.impact.events import EventNotFound
         from kg.impact.report import markdown, print_report
 
-        _check_format(format)
-        if lang not in ("en", "fr", "ar"):
-            fail(f"--lang: unknown language '{lang}'; expected en, fr or ar")
-        day = _date(as_of)
-        if not 0 < threshold <= 1:
-            fail(f"--threshold: {threshold} is not a share in (0, 1]")
-        if max_depth is not None and max_depth < 1:
-            fail(f"--max-depth: {max_depth} is less than 1")
-        if top is not None and top < 1:
-            fail(f"--top: {top} is less than 1")
+        day = _check_options(format, lang, as_of, threshold, max_depth, top)
         kg = open_store(store)
         if list_events_:
             _print_events(kg, format, lang)
@@ -135,16 +138,7 @@ def register(app: typer.Typer) -> None:
         jobs at risk, and the countries and sectors most exposed."""
         from kg.analysis import analyze as run_analysis
 
-        _check_format(format)
-        if lang not in ("en", "fr", "ar"):
-            fail(f"--lang: unknown language '{lang}'; expected en, fr or ar")
-        day = _date(as_of)
-        if not 0 < threshold <= 1:
-            fail(f"--threshold: {threshold} is not a share in (0, 1]")
-        if max_depth is not None and max_depth < 1:
-            fail(f"--max-depth: {max_depth} is less than 1")
-        if top < 1:
-            fail(f"--top: {top} is less than 1")
+        day = _check_options(format, lang, as_of, threshold, max_depth, top)
         result = run_analysis(open_store(store), threshold=threshold, max_depth=max_depth,
                               lang=lang, as_of=day)
         if format == "json":
