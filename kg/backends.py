@@ -58,12 +58,14 @@ class OxigraphBackend:
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, read_only: bool = False):
         self.path = path
+        self.read_only = read_only
         if path is not None:
-            Path(path).mkdir(parents=True, exist_ok=True)
+            if not read_only:
+                Path(path).mkdir(parents=True, exist_ok=True)
             try:
-                self.store = ox.Store(str(path))
+                self.store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
             except OSError as exc:
                 raise OSError(f"cannot open the store at {path}: {exc}") from None
         else:
@@ -102,7 +104,7 @@ class OxigraphBackend:
         return len(self.store)
 
     def flush(self) -> None:
-        if self.path is not None and self.store is not None:
+        if self.path is not None and self.store is not None and not self.read_only:
             self.store.flush()
 
     def close(self) -> None:

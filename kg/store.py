@@ -69,9 +69,13 @@ class KnowledgeGraph:
         self._voc = voc
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> KnowledgeGraph:
-        """The on-disk store at *path* (default ``$OKG_STORE`` or ``.okg/``)."""
-        return cls(OxigraphBackend(Path(path) if path else default_store_path()))
+    def open(cls, path: Path | str | None = None, read_only: bool = False) -> KnowledgeGraph:
+        """The on-disk store at *path* (default ``$OKG_STORE`` or ``.okg/``).
+
+        *read_only* takes no lock (for commands that only read, such as validate); its reads are
+        undefined while another process writes the store.
+        """
+        return cls(OxigraphBackend(Path(path) if path else default_store_path(), read_only))
 
     @classmethod
     def in_memory(cls, engine: str = "oxigraph") -> KnowledgeGraph:

@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from kg.commands.common import StoreOption, console, err_console, fail, open_store
 from kg.resources import data_dir
-from kg.store import MissingModuleError
+from kg.store import KnowledgeGraph, MissingModuleError, default_store_path
 from loaders import LoadError, load_vocabulary, read_files
 from loaders.registry import loaders
 
@@ -104,7 +104,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check fact files without loading them; report every error of every file, exit 1 if any."""
         paths = expand(files)
-        kg = open_store(store) if (store or Path(".okg").exists()) else None
+        path = store or default_store_path()
+        kg = None
+        if path.is_dir():
+            try:  # read only: entities already in the store may be referenced; no lock taken
+                kg = KnowledgeGraph.open(path, read_only=True)
+            except OSError as exc:
+                fail(str(exc))
         resolver = kg.types_of if kg else None
         voc = load_vocabulary()
         try:
