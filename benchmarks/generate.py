@@ -12,7 +12,7 @@ degree distributions are skewed as in real registries.
 Each document is one synthetic source. It is written either as a YAML fact file (for the real
 loader, at small sizes) or straight to N-Quads with the IRIs, named graphs, provenance, quotes,
 line numbers and Quantity nodes the loader would produce for that YAML file (the figures are
-read by the loader's own ``loaders.quantities``). Same seed, same bytes.
+read by the loader's own ``okg.figures.quantities``). Same seed, same bytes.
 
 >>> docs = generate(3_000, seed=1)
 >>> sum(d.triples for d in docs) >= 3_000
@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.namespaces import OKG, OKGD, PROV, source_graph, source_node
-from loaders.quantities import make_quantity, parse_text, unit_from_name
-from loaders.vocabulary import Vocabulary, load_vocabulary
+from okg.figures.quantities import make_quantity, parse_text, unit_from_name
+from okg.terms.namespaces import OKG, OKGD, PROV, source_graph, source_node
+from okg.terms.vocabulary import Vocabulary, load_vocabulary
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -58,23 +58,65 @@ DELIVERY = {
     "FR": ["paris", "lille", "lyon", "marseille"],
     "BE": ["brussels", "liege", "charleroi"],
 }
-DELIVERY_WEIGHTS = {"MA": 30, "TN": 14, "SN": 6, "MU": 5, "MG": 4, "CI": 3, "PT": 8, "RO": 6,
-                    "FR": 14, "BE": 10}
+DELIVERY_WEIGHTS = {
+    "MA": 30,
+    "TN": 14,
+    "SN": 6,
+    "MU": 5,
+    "MG": 4,
+    "CI": 3,
+    "PT": 8,
+    "RO": 6,
+    "FR": 14,
+    "BE": 10,
+}
 MARKETS = {"FR": 55, "BE": 12, "CH": 6, "CA": 5, "ES": 8, "DE": 7, "GB": 4, "NL": 3}
-MARKET_LANGUAGES = {"FR": ["fr"], "BE": ["fr", "nl"], "CH": ["fr", "de"], "CA": ["fr", "en"],
-                    "ES": ["es"], "DE": ["de"], "GB": ["en"], "NL": ["nl"]}
+MARKET_LANGUAGES = {
+    "FR": ["fr"],
+    "BE": ["fr", "nl"],
+    "CH": ["fr", "de"],
+    "CA": ["fr", "en"],
+    "ES": ["es"],
+    "DE": ["de"],
+    "GB": ["en"],
+    "NL": ["nl"],
+}
 CLIENT_SECTORS = ["35.14", "61.10", "64.19", "65.12", "47.91", "35.23", "62.01", "63.11"]
-ACTIVITIES = ["telemarketing", "customer-care", "billing-enquiries", "technical-support",
-              "contract-negotiation", "meter-transfers", "content-moderation",
-              "omnichannel-digital", "business-support"]
+ACTIVITIES = [
+    "telemarketing",
+    "customer-care",
+    "billing-enquiries",
+    "technical-support",
+    "contract-negotiation",
+    "meter-transfers",
+    "content-moderation",
+    "omnichannel-digital",
+    "business-support",
+]
 SOURCE_LANGUAGES = ["fr", "fr", "ar", "en"]
 QUOTE = {
     "fr": "Extrait synthétique du registre, fiche {rid}",
     "en": "Synthetic registry extract, record {rid}",
     "ar": "مقتطف اصطناعي من السجل، البطاقة {rid}",
 }
-NAME_PARTS = ["Atlas", "Sahara", "Medina", "Horizon", "Littoral", "Cedre", "Azur", "Nova",
-              "Orion", "Delta", "Argan", "Oasis", "Rif", "Tell", "Baobab", "Ocean"]
+NAME_PARTS = [
+    "Atlas",
+    "Sahara",
+    "Medina",
+    "Horizon",
+    "Littoral",
+    "Cedre",
+    "Azur",
+    "Nova",
+    "Orion",
+    "Delta",
+    "Argan",
+    "Oasis",
+    "Rif",
+    "Tell",
+    "Baobab",
+    "Ocean",
+]
 # The regulations every graph carries: (id, jurisdiction, prohibited activity, market, date).
 CLIENT_TRIPLES = 8  # type, source, line, two labels, country, sector, quote
 REGULATIONS = [
@@ -109,6 +151,7 @@ class Document:
 
 
 # -- YAML ---------------------------------------------------------------------------------------
+
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
@@ -146,13 +189,14 @@ def render_yaml(doc: Document) -> tuple[str, list[int]]:
 
 # -- N-Quads, as the loader maps the YAML ------------------------------------------------------
 
+
 def _lit(text: str, suffix: str = "") -> str:
     esc = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{esc}"{suffix}'
 
 
 class QuadWriter:
-    """Maps documents to N-Quads exactly as ``loaders.facts`` maps their YAML files."""
+    """Maps documents to N-Quads exactly as ``okg.loaders.facts`` maps their YAML files."""
 
     def __init__(self, voc: Vocabulary):
         self.voc = voc
@@ -249,6 +293,7 @@ class QuadWriter:
 
 # -- the synthetic world -----------------------------------------------------------------------
 
+
 def _quote(lang: str, rid: str) -> tuple[str, str]:
     return ("quote", QUOTE[lang].format(rid=rid))
 
@@ -313,23 +358,53 @@ class World:
         for country, cities in DELIVERY.items():
             for c in cities:
                 name = c.replace("-", " ").title()
-                doc.records.append(Record(f"city-{c}", "City", [
-                    ("label", {"en": name, "fr": name}), ("country", country),
-                    _quote("en", f"city-{c}")]))
+                doc.records.append(
+                    Record(
+                        f"city-{c}",
+                        "City",
+                        [
+                            ("label", {"en": name, "fr": name}),
+                            ("country", country),
+                            _quote("en", f"city-{c}"),
+                        ],
+                    )
+                )
         return doc
 
     def regulations(self) -> Document:
-        doc = Document("synthetic-regulations", "[synthetic] Regulations of the benchmark graph",
-                       "fr")
+        doc = Document(
+            "synthetic-regulations", "[synthetic] Regulations of the benchmark graph", "fr"
+        )
         for rid, juris, act, market, effective in REGULATIONS:
-            doc.records.append(Record(rid, "Regulation", [
-                ("label", {"en": f"{juris} rule on {act}", "fr": f"Règle {juris} : {act}"}),
-                ("jurisdiction", juris), ("prohibits", act), ("appliesToMarket", market),
-                ("effective", effective), _quote("fr", rid)]))
-            doc.records.append(Record(f"{rid}-enacted", "RegulationEnacted", [
-                ("label", {"en": f"{juris} rule on {act} enacted"}), ("enacts", rid),
-                ("date", (dt.date.fromisoformat(effective) - dt.timedelta(days=400)).isoformat()),
-                _quote("fr", f"{rid}-enacted")]))
+            doc.records.append(
+                Record(
+                    rid,
+                    "Regulation",
+                    [
+                        ("label", {"en": f"{juris} rule on {act}", "fr": f"Règle {juris} : {act}"}),
+                        ("jurisdiction", juris),
+                        ("prohibits", act),
+                        ("appliesToMarket", market),
+                        ("effective", effective),
+                        _quote("fr", rid),
+                    ],
+                )
+            )
+            doc.records.append(
+                Record(
+                    f"{rid}-enacted",
+                    "RegulationEnacted",
+                    [
+                        ("label", {"en": f"{juris} rule on {act} enacted"}),
+                        ("enacts", rid),
+                        (
+                            "date",
+                            (dt.date.fromisoformat(effective) - dt.timedelta(days=400)).isoformat(),
+                        ),
+                        _quote("fr", f"{rid}-enacted"),
+                    ],
+                )
+            )
         return doc
 
     def client(self) -> str:
@@ -345,15 +420,25 @@ class World:
     def client_documents(self, chunk: int = 250) -> Iterator[Document]:
         rng = self.rng
         for i in range(0, len(self.clients), chunk):
-            doc = Document(f"synthetic-clients-{i // chunk:04d}",
-                           f"[synthetic] Client firms, part {i // chunk + 1}", "fr")
-            for cid in self.clients[i:i + chunk]:
+            doc = Document(
+                f"synthetic-clients-{i // chunk:04d}",
+                f"[synthetic] Client firms, part {i // chunk + 1}",
+                "fr",
+            )
+            for cid in self.clients[i : i + chunk]:
                 name = f"{rng.choice(NAME_PARTS)} {cid[-6:]}"
-                doc.records.append(Record(cid, "Firm", [
-                    ("label", {"en": f"{name} SA", "fr": f"{name} SA"}),
-                    ("country", self.client_market[cid]),
-                    ("sector", rng.choice(CLIENT_SECTORS)),
-                    _quote("fr", cid)]))
+                doc.records.append(
+                    Record(
+                        cid,
+                        "Firm",
+                        [
+                            ("label", {"en": f"{name} SA", "fr": f"{name} SA"}),
+                            ("country", self.client_market[cid]),
+                            ("sector", rng.choice(CLIENT_SECTORS)),
+                            _quote("fr", cid),
+                        ],
+                    )
+                )
             yield doc
 
     def provider(self, budget: int) -> Document:
@@ -372,27 +457,60 @@ class World:
         n_contracts = _zipf(rng, 1.15, max(1, min(400, budget // 60)))
         home = _pick(rng, DELIVERY_WEIGHTS)
         name = f"{rng.choice(NAME_PARTS)} Contact {n}"
-        doc.records.append(Record(pid, "cc:ContactCentreOperator", [
-            ("label", {"en": name, "fr": name}), ("country", home), ("sector", "82.20"),
-            _quote(lang, pid)]))
+        doc.records.append(
+            Record(
+                pid,
+                "cc:ContactCentreOperator",
+                [
+                    ("label", {"en": name, "fr": name}),
+                    ("country", home),
+                    ("sector", "82.20"),
+                    _quote(lang, pid),
+                ],
+            )
+        )
         sites = []
         for i in range(n_sites):
             country = home if i == 0 or rng.random() < 0.6 else _pick(rng, DELIVERY_WEIGHTS)
             city = rng.choice(DELIVERY[country])
             sid = f"{pid}-site-{i:02d}"
             sites.append(sid)
-            doc.records.append(Record(sid, "cc:ContactCentre", [
-                ("label", {"en": f"{name} {city.title()} centre",
-                           "fr": f"Centre {name} de {city.title()}"}),
-                ("siteOf", pid), ("city", f"city-{city}"), ("country", country),
-                _quote(lang, sid)]))
+            doc.records.append(
+                Record(
+                    sid,
+                    "cc:ContactCentre",
+                    [
+                        (
+                            "label",
+                            {
+                                "en": f"{name} {city.title()} centre",
+                                "fr": f"Centre {name} de {city.title()}",
+                            },
+                        ),
+                        ("siteOf", pid),
+                        ("city", f"city-{city}"),
+                        ("country", country),
+                        _quote(lang, sid),
+                    ],
+                )
+            )
             size = int(rng.paretovariate(1.3) * 40)
             for kind, part in (("permanent", 0.6 + rng.random() * 0.3), ("temporary", None)):
                 heads = int(size * part) if part else size - int(size * 0.75)
                 wid = f"{sid}-{kind}"
-                doc.records.append(Record(wid, "Workforce", [
-                    ("employer", pid), ("site", sid), ("employmentType", kind),
-                    ("headcount", _headcount(rng, max(heads, 1))), _quote(lang, wid)]))
+                doc.records.append(
+                    Record(
+                        wid,
+                        "Workforce",
+                        [
+                            ("employer", pid),
+                            ("site", sid),
+                            ("employmentType", kind),
+                            ("headcount", _headcount(rng, max(heads, 1))),
+                            _quote(lang, wid),
+                        ],
+                    )
+                )
         small = n_sites == 1 and n_contracts == 1
         markets: dict[str, int] = {}
         acts: dict[str, int] = {}
@@ -412,8 +530,9 @@ class World:
             if small or (rng.random() < 0.15 and market in ("FR", "ES")):
                 activity = ["telemarketing"]
             else:
-                activity = sorted(rng.sample(ACTIVITIES[1:], rng.randint(1, 3)),
-                                  key=ACTIVITIES.index)
+                activity = sorted(
+                    rng.sample(ACTIVITIES[1:], rng.randint(1, 3)), key=ACTIVITIES.index
+                )
                 if rng.random() < 0.25:
                     activity.insert(0, "telemarketing")
             for a in activity:
@@ -422,9 +541,14 @@ class World:
             start = _day(rng, 2015, 2025)
             fields: list = [
                 ("label", {"en": f"{'Subcontract' if sub else 'Contract'} {kid}"}),
-                ("client", client), ("provider", provider), ("activity", activity),
-                ("language", rng.choice(MARKET_LANGUAGES[market])), ("servesMarket", market),
-                ("deliveredFrom", site), ("start", start.isoformat())]
+                ("client", client),
+                ("provider", provider),
+                ("activity", activity),
+                ("language", rng.choice(MARKET_LANGUAGES[market])),
+                ("servesMarket", market),
+                ("deliveredFrom", site),
+                ("start", start.isoformat()),
+            ]
             if rng.random() < 0.35:
                 end = start + dt.timedelta(days=rng.randint(180, 2500))
                 fields.append(("end", end.isoformat()))
@@ -434,39 +558,84 @@ class World:
             doc.records.append(Record(kid, "Contract", fields))
             self.contracts.append((kid, provider, site))
             jid = f"{kid}-jobs"
-            doc.records.append(Record(jid, "Workforce", [
-                ("employer", provider), ("site", site), ("attributedTo", kid),
-                ("employmentType", "all"),
-                ("headcount", _headcount(rng, int(rng.paretovariate(1.2) * 12))),
-                _quote(lang, jid)]))
+            doc.records.append(
+                Record(
+                    jid,
+                    "Workforce",
+                    [
+                        ("employer", provider),
+                        ("site", site),
+                        ("attributedTo", kid),
+                        ("employmentType", "all"),
+                        ("headcount", _headcount(rng, int(rng.paretovariate(1.2) * 12))),
+                        _quote(lang, jid),
+                    ],
+                )
+            )
             # About 3% of the contracts end, 1% relocate; at fixed ranks so every graph has both.
             rank = len(self.contracts)
             if rank % 33 == 5:
                 eid = f"{kid}-terminated"
-                doc.records.append(Record(eid, "ContractTerminated", [
-                    ("label", {"en": f"End of {kid}"}), ("terminates", kid),
-                    ("date", _day(rng, 2025, 2026).isoformat()), _quote(lang, eid)]))
+                doc.records.append(
+                    Record(
+                        eid,
+                        "ContractTerminated",
+                        [
+                            ("label", {"en": f"End of {kid}"}),
+                            ("terminates", kid),
+                            ("date", _day(rng, 2025, 2026).isoformat()),
+                            _quote(lang, eid),
+                        ],
+                    )
+                )
             elif rank % 97 == 11:
                 eid = f"{kid}-relocation"
                 to = _pick(rng, DELIVERY_WEIGHTS)
-                doc.records.append(Record(eid, "Relocation", [
-                    ("label", {"en": f"{kid} moves to {to}"}), ("terminates", kid),
-                    ("from", site), ("to", to), ("affects", provider),
-                    ("date", _day(rng, 2025, 2026).isoformat()), _quote(lang, eid)]))
+                doc.records.append(
+                    Record(
+                        eid,
+                        "Relocation",
+                        [
+                            ("label", {"en": f"{kid} moves to {to}"}),
+                            ("terminates", kid),
+                            ("from", site),
+                            ("to", to),
+                            ("affects", provider),
+                            ("date", _day(rng, 2025, 2026).isoformat()),
+                            _quote(lang, eid),
+                        ],
+                    )
+                )
         total = sum(markets.values())
         for market, k in sorted(markets.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
             did = f"{pid}-depends-{market.lower()}"
-            doc.records.append(Record(did, "MarketDependency", [
-                ("dependent", pid), ("market", market),
-                ("share", _share(rng, round(100 * k / total))),
-                _quote(lang, did)]))
+            doc.records.append(
+                Record(
+                    did,
+                    "MarketDependency",
+                    [
+                        ("dependent", pid),
+                        ("market", market),
+                        ("share", _share(rng, round(100 * k / total))),
+                        _quote(lang, did),
+                    ],
+                )
+            )
         total = sum(acts.values())
         for act, k in sorted(acts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
             aid = f"{pid}-activity-{act}"
-            doc.records.append(Record(aid, "ActivityShare", [
-                ("holder", pid), ("activityShareOf", act),
-                ("share", _share(rng, round(100 * k / total))),
-                _quote(lang, aid)]))
+            doc.records.append(
+                Record(
+                    aid,
+                    "ActivityShare",
+                    [
+                        ("holder", pid),
+                        ("activityShareOf", act),
+                        ("share", _share(rng, round(100 * k / total))),
+                        _quote(lang, aid),
+                    ],
+                )
+            )
         if small:
             self.small_providers.append((pid, sites[0]))
         return doc

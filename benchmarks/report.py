@@ -11,8 +11,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NOTES = HERE / "notes.md"
 """Hand-written reading of the latest run (why a target is missed, what would fix it)."""
-TARGETS = {"build_s": 15, "build_rss_mb": 1024, "query_s": 1, "ratio": 20, "impact_warm_s": 2,
-           "impact_cold_s": 10, "viz_s": 5}
+TARGETS = {
+    "build_s": 15,
+    "build_rss_mb": 1024,
+    "query_s": 1,
+    "ratio": 20,
+    "impact_warm_s": 2,
+    "impact_cold_s": 10,
+    "viz_s": 5,
+}
 
 
 def _s(x) -> str:
@@ -42,8 +49,10 @@ def _rb(rd: dict) -> str:
     b = rd.get("build", {})
     if b and b.get("seconds") is None:
         st = b.get("steps", {})
-        return (f"> {_s(st.get('load', 0) + st.get('derive', 0) + rd['check_timeout_s'])} s "
-                f"(checks > {rd['check_timeout_s']:g} s)")
+        return (
+            f"> {_s(st.get('load', 0) + st.get('derive', 0) + rd['check_timeout_s'])} s "
+            f"(checks > {rd['check_timeout_s']:g} s)"
+        )
     return f"{_s(b.get('seconds'))} s"
 
 
@@ -60,23 +69,31 @@ def _cmd(m: dict | None) -> str:
 def write_report(results: dict, path: Path) -> None:
     sizes = results["sizes"]
     m = results["machine"]
-    L = ["# okg benchmarks", "",
-         "Made by `benchmarks/run.py` with the committed code; do not edit the tables by hand "
-         "(the notes at the end are written after reading them).", "",
-         f"- Date: {results['date']}", f"- Command: `{results['command']}`",
-         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM; {m['os']}",
-         f"- Versions: Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
-         f"networkx {m['networkx']}",
-         f"- Data: benchmarks/generate.py, seed {results['seed']}; query medians over up to "
-         f"{results['reps']} runs; per-query time-out {results['timeout_s']:g} s", "",
-         "## Build", "",
-         "okg: on-disk Oxigraph store through kg/bulk.py (vocabulary, bulk load of N-Quads, "
-         "derive rules in the engine, SPARQL integrity checks restating the core SHACL shapes and "
-         "the loader's reference checks). rdflib: the same steps on rdflib's in-memory Dataset. "
-         "Peak memory is the worker process's peak RSS after the build (MiB).", "",
-         "| data triples | sources | store quads | okg build | load / derive / check | triples/s "
-         "| peak RSS | in-memory okg build | rdflib build | rdflib peak RSS | ratio | problems |",
-         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    L = [
+        "# okg benchmarks",
+        "",
+        "Made by `benchmarks/run.py` with the committed code; do not edit the tables by hand "
+        "(the notes at the end are written after reading them).",
+        "",
+        f"- Date: {results['date']}",
+        f"- Command: `{results['command']}`",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM; {m['os']}",
+        f"- Versions: Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
+        f"networkx {m['networkx']}",
+        f"- Data: benchmarks/generate.py, seed {results['seed']}; query medians over up to "
+        f"{results['reps']} runs; per-query time-out {results['timeout_s']:g} s",
+        "",
+        "## Build",
+        "",
+        "okg: on-disk Oxigraph store through kg/bulk.py (vocabulary, bulk load of N-Quads, "
+        "derive rules in the engine, SPARQL integrity checks restating the core SHACL shapes and "
+        "the loader's reference checks). rdflib: the same steps on rdflib's in-memory Dataset. "
+        "Peak memory is the worker process's peak RSS after the build (MiB).",
+        "",
+        "| data triples | sources | store quads | okg build | load / derive / check | triples/s "
+        "| peak RSS | in-memory okg build | rdflib build | rdflib peak RSS | ratio | problems |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for e in sizes:
         ox, rd = e.get("oxigraph", {}), e.get("rdflib", {})
         ob, rb = ox.get("build", {}), rd.get("build", {})
@@ -93,29 +110,46 @@ def write_report(results: dict, path: Path) -> None:
             f"{_s(st.get('check'))} s | {ob.get('triples_per_s', 0):,.0f} "
             f"| {ob.get('peak_rss_mb', 0):,.0f} MiB | {_rb(e.get('oxigraph-memory', {}))} "
             f"| {_rb(rd)} "
-            f"| {rb.get('peak_rss_mb', 0):,.0f} MiB | {ratio} | {len(ob.get('problems', []))} |")
+            f"| {rb.get('peak_rss_mb', 0):,.0f} MiB | {ratio} | {len(ob.get('problems', []))} |"
+        )
         for eng in ("oxigraph", "oxigraph-memory", "rdflib"):
             if "error" in e.get(eng, {}):
                 L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
-    L += ["", "Load average (1, 5, 15 min) of the machine when each size started (the machine is "
-          "shared; other work running at the same time slows every column): "
-          + "; ".join(f"{e['data_triples']:,}: "
-                      + ", ".join(f"{x:.1f}" for x in e["load_average_before"])
-                      for e in sizes if "load_average_before" in e)]
+    L += [
+        "",
+        "Load average (1, 5, 15 min) of the machine when each size started (the machine is "
+        "shared; other work running at the same time slows every column): "
+        + "; ".join(
+            f"{e['data_triples']:,}: " + ", ".join(f"{x:.1f}" for x in e["load_average_before"])
+            for e in sizes
+            if "load_average_before" in e
+        ),
+    ]
     std = [e for e in sizes if "standard_build" in e]
     if std:
-        L += ["", "Standard path for comparison (`okg build` of the same graph as YAML fact files: "
-              "loader, pyshacl, derive; wall time of the command):", ""]
+        L += [
+            "",
+            "Standard path for comparison (`okg build` of the same graph as YAML fact files: "
+            "loader, pyshacl, derive; wall time of the command):",
+            "",
+        ]
         for e in std:
-            L.append(f"- {e['data_triples']:,} triples, {e['standard_build']['files']} files: "
-                     f"{_cmd(e['standard_build'])}")
+            L.append(
+                f"- {e['data_triples']:,} triples, {e['standard_build']['files']} files: "
+                f"{_cmd(e['standard_build'])}"
+            )
     names = sorted({q for e in sizes for q in e.get("oxigraph", {}).get("queries", {})})
     L += ["", "## Canned queries (median latency, default parameters)", ""]
     if not names:
-        L.append("No canned queries found (kg.catalog / queries/*.rq missing): not measured.")
+        L.append(
+            "No canned queries found (okg.queries.canned / queries/*.rq missing): not measured."
+        )
     else:
-        head = "| query | " + " | ".join(f"{e['data_triples']:,}: okg / in memory / rdflib / ratio"
-                                          for e in sizes) + " |"
+        head = (
+            "| query | "
+            + " | ".join(f"{e['data_triples']:,}: okg / in memory / rdflib / ratio" for e in sizes)
+            + " |"
+        )
         L += [head, "|---|" + "---|" * len(sizes)]
         for n in names:
             cells = []
@@ -126,11 +160,15 @@ def write_report(results: dict, path: Path) -> None:
                 cells.append(f"{_q(ox)} / {_q(mem)} / {_q(rd)} / {_ratio(ox, rd)}")
             L.append(f"| {n} | " + " | ".join(cells) + " |")
     L += ["", "## Impact, analyze, viz (okg only)", ""]
-    L += ["In process: `kg.impact.run_impact` (cold: projection cache removed; warm: median). "
-          "CLI: `okg impact EVENT --as-of 2026-09-01`, wall time of the command (cold: no "
-          "pickled projection in the store; warm: with it).", "",
-          "| data triples | event | cold | warm (median) | CLI cold | CLI warm | rows "
-          "| reached | projection nodes / edges |", "|---|---|---|---|---|---|---|---|---|"]
+    L += [
+        "In process: `okg.analysis.impact.run_impact` (cold: projection cache removed; warm: median). "
+        "CLI: `okg impact EVENT --as-of 2026-09-01`, wall time of the command (cold: no "
+        "pickled projection in the store; warm: with it).",
+        "",
+        "| data triples | event | cold | warm (median) | CLI cold | CLI warm | rows "
+        "| reached | projection nodes / edges |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for e in sizes:
         imp = e.get("oxigraph", {}).get("impact", {})
         if "missing" in imp:
@@ -138,33 +176,52 @@ def write_report(results: dict, path: Path) -> None:
             continue
         for name, r in imp.items():
             if "error" in r:
-                L.append(f"| {e['data_triples']:,} | {name} `{r['event']}` | failed: "
-                         f"{r['error']} ||||||")
+                L.append(
+                    f"| {e['data_triples']:,} | {name} `{r['event']}` | failed: {r['error']} ||||||"
+                )
                 continue
-            L.append(f"| {e['data_triples']:,} | {name} `{r['event']}` | {_s(r['cold_s'])} s "
-                     f"| {_s(r['warm_median_s'])} s | {_cmd(r.get('cli_cold'))} "
-                     f"| {_cmd(r.get('cli_warm'))} | {r['rows']} "
-                     f"| {r['reached']} | {r['projection_nodes']:,} / {r['projection_edges']:,} |")
-    L += ["", "## Growth: impact cost against the part of the graph the event reaches", "",
-          "Warm propagation (projection cached) for every event and size, ordered by the nodes "
-          "the event reaches (`kg.impact.result.reached_nodes`). The cost follows the reached "
-          "part, not the graph: compare the time per reached node across graph sizes.", "",
-          "| event | data triples | projection nodes | reached nodes | warm time "
-          "| µs per reached node |",
-          "|---|---|---|---|---|---|"]
-    growth = [(r["reached"], e["data_triples"], name, r) for e in sizes
-              for name, r in e.get("oxigraph", {}).get("impact", {}).items()
-              if isinstance(r, dict) and "cold_s" in r]
+            L.append(
+                f"| {e['data_triples']:,} | {name} `{r['event']}` | {_s(r['cold_s'])} s "
+                f"| {_s(r['warm_median_s'])} s | {_cmd(r.get('cli_cold'))} "
+                f"| {_cmd(r.get('cli_warm'))} | {r['rows']} "
+                f"| {r['reached']} | {r['projection_nodes']:,} / {r['projection_edges']:,} |"
+            )
+    L += [
+        "",
+        "## Growth: impact cost against the part of the graph the event reaches",
+        "",
+        "Warm propagation (projection cached) for every event and size, ordered by the nodes "
+        "the event reaches (`okg.analysis.impact.result.reached_nodes`). The cost follows the reached "
+        "part, not the graph: compare the time per reached node across graph sizes.",
+        "",
+        "| event | data triples | projection nodes | reached nodes | warm time "
+        "| µs per reached node |",
+        "|---|---|---|---|---|---|",
+    ]
+    growth = [
+        (r["reached"], e["data_triples"], name, r)
+        for e in sizes
+        for name, r in e.get("oxigraph", {}).get("impact", {}).items()
+        if isinstance(r, dict) and "cold_s" in r
+    ]
     for reached, triples, name, r in sorted(growth, key=lambda g: (g[2], g[1])):
         per = 1e6 * r["warm_median_s"] / reached if reached else float("nan")
-        L.append(f"| {name} | {triples:,} | {r['projection_nodes']:,} | {reached:,} "
-                 f"| {_s(r['warm_median_s'])} s | {per:,.0f} |")
-    L += ["", "| data triples | okg analyze | okg viz page (whole graph) "
-          "| okg viz page (--event regulation) |", "|---|---|---|---|"]
+        L.append(
+            f"| {name} | {triples:,} | {r['projection_nodes']:,} | {reached:,} "
+            f"| {_s(r['warm_median_s'])} s | {per:,.0f} |"
+        )
+    L += [
+        "",
+        "| data triples | okg analyze | okg viz page (whole graph) "
+        "| okg viz page (--event regulation) |",
+        "|---|---|---|---|",
+    ]
     for e in sizes:
         ox = e.get("oxigraph", {})
-        L.append(f"| {e['data_triples']:,} | {_cmd(ox.get('analyze'))} | {_cmd(ox.get('viz'))} "
-                 f"| {_cmd(ox.get('viz_event'))} |")
+        L.append(
+            f"| {e['data_triples']:,} | {_cmd(ox.get('analyze'))} | {_cmd(ox.get('viz'))} "
+            f"| {_cmd(ox.get('viz_event'))} |"
+        )
     L += ["", "## Targets at the largest size (reported, not asserted)", ""]
     L += _targets(sizes[-1]) if sizes else []
     if NOTES.exists():
@@ -182,14 +239,20 @@ def _targets(e: dict) -> list[str]:
         out.append(f"- {text}: **{mark}**")
 
     if b:
-        line(b["seconds"] < TARGETS["build_s"],
-             f"build < 15 s incl. validation ({_s(b['seconds'])} s)")
-        line(b["peak_rss_mb"] < TARGETS["build_rss_mb"],
-             f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MiB peak RSS)")
+        line(
+            b["seconds"] < TARGETS["build_s"],
+            f"build < 15 s incl. validation ({_s(b['seconds'])} s)",
+        )
+        line(
+            b["peak_rss_mb"] < TARGETS["build_rss_mb"],
+            f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MiB peak RSS)",
+        )
     for n, q in sorted(ox.get("queries", {}).items()):
         r = rd.get("queries", {}).get(n)
-        line(q["median_s"] is not None and q["median_s"] < TARGETS["query_s"],
-             f"query {n} < 1 s median ({_q(q)})")
+        line(
+            q["median_s"] is not None and q["median_s"] < TARGETS["query_s"],
+            f"query {n} < 1 s median ({_q(q)})",
+        )
         if q["median_s"] is None:
             line(None, f"query {n} >= 20x faster than rdflib (both exceed the time-out)")
         elif r is not None:
@@ -197,17 +260,26 @@ def _targets(e: dict) -> list[str]:
                 ok = True if r.get("timeout_s", 0) / q["median_s"] >= TARGETS["ratio"] else None
             else:
                 ok = r["median_s"] / q["median_s"] >= TARGETS["ratio"]
-            line(ok, f"query {n} >= 20x faster than rdflib ({_ratio(q, r)}"
-                     + (", the time-out is too short to tell)" if ok is None else ")"))
+            line(
+                ok,
+                f"query {n} >= 20x faster than rdflib ({_ratio(q, r)}"
+                + (", the time-out is too short to tell)" if ok is None else ")"),
+            )
     for name, r in ox.get("impact", {}).items():
         if isinstance(r, dict) and "cold_s" in r:
-            line(r["warm_median_s"] < TARGETS["impact_warm_s"],
-                 f"impact {name} warm < 2 s ({_s(r['warm_median_s'])} s)")
-            line(r["cold_s"] < TARGETS["impact_cold_s"],
-                 f"impact {name} cold < 10 s ({_s(r['cold_s'])} s)")
+            line(
+                r["warm_median_s"] < TARGETS["impact_warm_s"],
+                f"impact {name} warm < 2 s ({_s(r['warm_median_s'])} s)",
+            )
+            line(
+                r["cold_s"] < TARGETS["impact_cold_s"],
+                f"impact {name} cold < 10 s ({_s(r['cold_s'])} s)",
+            )
     viz = ox.get("viz", {})
-    line(None if viz.get("seconds") is None else viz["seconds"] < TARGETS["viz_s"],
-         f"viz page < 5 s ({_cmd(viz)})")
+    line(
+        None if viz.get("seconds") is None else viz["seconds"] < TARGETS["viz_s"],
+        f"viz page < 5 s ({_cmd(viz)})",
+    )
     return out
 
 

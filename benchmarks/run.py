@@ -6,7 +6,7 @@ each other's memory:
 
 * ``oxigraph``: the build into an on-disk store through the fast path (kg/bulk.py: bulk load,
   native derive, SPARQL integrity checks), triples/s, peak RSS; each canned query's median
-  latency (queries/*.rq through kg.catalog, default parameters); ``okg impact`` for a regulation
+  latency (queries/*.rq through okg.queries.canned, default parameters); ``okg impact`` for a regulation
   event and a contract termination, cold (no cached projection) and warm; ``okg analyze`` and
   ``okg viz`` when those commands exist.
 * ``oxigraph-memory``: the same build and queries on an in-memory Oxigraph store, to show
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate, write_nquads, write_yaml  # noqa: E402
 
-OKG = [sys.executable, "-m", "kg.cli"]
+OKG = [sys.executable, "-m", "okg.cli"]
 REGULATION_EVENT = "synthetic-regulations/fr-telemarketing-ban-enacted"
 AS_OF = "2026-09-01"  # after the French ban takes effect
 # The on-disk store okg uses, the same engine in memory (build and queries only), the baseline.
@@ -58,10 +58,11 @@ def peak_rss_mb() -> float:
 
 # -- worker side -----------------------------------------------------------------------------------
 
+
 def canned_queries() -> dict:
     """name -> (sparql, params) for every canned query, with its default parameters."""
     try:
-        from kg.catalog import catalog
+        from okg.queries.canned import catalog
     except ImportError:
         return {}
     return {name: (q.text, q.terms({})) for name, q in catalog().items()}
@@ -137,7 +138,7 @@ def time_forked(fn, reps: int, timeout: float) -> dict:
 
 
 def okg_commands() -> set[str]:
-    from kg.cli import app
+    from okg.cli import app
 
     return {c.name or c.callback.__name__ for c in app.registered_commands}
 
@@ -157,10 +158,10 @@ def run_cli(args: list[str], timeout: float) -> dict:
 def impact_measures(kg, store: Path, reps: int, budget: float) -> dict:
     """run_impact in this process, cold (projection rebuilt) and warm (cached), per event."""
     try:
-        from kg import projection
-        from kg.impact import run_impact
+        from okg.analysis import projection
+        from okg.analysis.impact import run_impact
     except ImportError as exc:
-        return {"missing": f"kg.impact not importable: {exc}"}
+        return {"missing": f"okg.analysis.impact not importable: {exc}"}
     events = {"regulation": REGULATION_EVENT}
     # The termination of a contract of the provider with the most contracts.
     rows = kg.query("""SELECT ?e WHERE { ?e a okg:ContractTerminated ; okg:terminates ?k .
@@ -183,10 +184,15 @@ def impact_measures(kg, store: Path, reps: int, budget: float) -> dict:
         cold = time.perf_counter() - t0
         warm = time_in_process(lambda ev=event: run_impact(kg, ev, as_of=AS_OF), reps, budget)
         G = projection.cached_projection(kg)
-        out[name] = {"event": event, "cold_s": cold, "warm_median_s": warm["median_s"],
-                     "rows": len(getattr(res, "rows", []) or []),
-                     "reached": _reached(res), "projection_nodes": G.number_of_nodes(),
-                     "projection_edges": G.number_of_edges()}
+        out[name] = {
+            "event": event,
+            "cold_s": cold,
+            "warm_median_s": warm["median_s"],
+            "rows": len(getattr(res, "rows", []) or []),
+            "reached": _reached(res),
+            "projection_nodes": G.number_of_nodes(),
+            "projection_edges": G.number_of_edges(),
+        }
     return out
 
 
@@ -201,8 +207,11 @@ def cli_measures(out: dict, store: Path) -> None:
                 cache.unlink()
             r["cli_cold"] = run_cli(cmd, 600)
             r["cli_warm"] = run_cli(cmd, 600)
-    out["analyze"] = (run_cli(["analyze", "--store", str(store)], 600)
-                      if "analyze" in commands else {"missing": "no okg analyze command yet"})
+    out["analyze"] = (
+        run_cli(["analyze", "--store", str(store)], 600)
+        if "analyze" in commands
+        else {"missing": "no okg analyze command yet"}
+    )
     if "viz" not in commands:
         out["viz"] = {"missing": "no okg viz command yet"}
         return
@@ -210,20 +219,32 @@ def cli_measures(out: dict, store: Path) -> None:
     out["viz"] = run_cli(["viz", "--store", str(store), "--out", str(page)], 600)
     reg = out.get("impact", {}).get("regulation", {})
     if "event" in reg:
-        out["viz_event"] = run_cli(["viz", "--store", str(store), "--out", str(page), "--event",
-                                    reg["event"], "--as-of", AS_OF], 600)
+        out["viz_event"] = run_cli(
+            [
+                "viz",
+                "--store",
+                str(store),
+                "--out",
+                str(page),
+                "--event",
+                reg["event"],
+                "--as-of",
+                AS_OF,
+            ],
+            600,
+        )
 
 
 def _reached(res) -> int:
-    """Nodes the event reached (kg.impact.result.reached_nodes)."""
-    from kg.impact.result import reached_nodes
+    """Nodes the event reached (okg.analysis.impact.result.reached_nodes)."""
+    from okg.analysis.impact.result import reached_nodes
 
     return len(reached_nodes(res))
 
 
 def worker(args: argparse.Namespace) -> dict:
-    from kg.bulk import bulk_load, integrity_problems
-    from kg.store import KnowledgeGraph
+    from okg.store import KnowledgeGraph
+    from okg.store.bulk import bulk_load, integrity_problems
 
     out: dict = {"engine": args.engine}
     if args.engine == "oxigraph":
@@ -242,12 +263,18 @@ def worker(args: argparse.Namespace) -> dict:
         report.seconds["check"] = checks["median_s"]
         build = None if checks["median_s"] is None else build + checks["median_s"]
         out["check_timeout_s"] = None if build is not None else args.timeout
-    out["build"] = {"seconds": build, "steps": report.seconds, "quads": report.quads,
-                    "triples_per_s": report.quads / build if build else None,
-                    "peak_rss_mb": peak_rss_mb(), "store_quads": kg.backend.count(),
-                    "problems": [p.__dict__ for p in report.problems]}
+    out["build"] = {
+        "seconds": build,
+        "steps": report.seconds,
+        "quads": report.quads,
+        "triples_per_s": report.quads / build if build else None,
+        "peak_rss_mb": peak_rss_mb(),
+        "store_quads": kg.backend.count(),
+        "problems": [p.__dict__ for p in report.problems],
+    }
     queries = {}
     for name, (sparql, params) in canned_queries().items():
+
         def fn(s=sparql, p=params):
             return len(kg.query(s, p).rows)
 
@@ -262,6 +289,7 @@ def worker(args: argparse.Namespace) -> dict:
 
 
 # -- orchestration -------------------------------------------------------------------------------
+
 
 def machine() -> dict:
     import psutil
@@ -278,20 +306,40 @@ def machine() -> dict:
         pass
     try:
         import networkx
+
         nx_version = networkx.__version__
     except ImportError:
         nx_version = None
-    return {"cpu": cpu, "cores": os.cpu_count(),
-            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
-            "rdflib": rdflib.__version__, "networkx": nx_version, "os": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "networkx": nx_version,
+        "os": platform.platform(),
+    }
 
 
 def spawn_worker(engine: str, nq: Path, store: Path, reps: int, timeout: float) -> dict:
     out = store.parent / f"{store.name}-{engine}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, "--nq", str(nq),
-           "--store", str(store), "--reps", str(reps), "--timeout", str(timeout),
-           "--worker-out", str(out)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        engine,
+        "--nq",
+        str(nq),
+        "--store",
+        str(store),
+        "--reps",
+        str(reps),
+        "--timeout",
+        str(timeout),
+        "--worker-out",
+        str(out),
+    ]
     t0 = time.perf_counter()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=WORKER_TIMEOUT)
@@ -319,10 +367,15 @@ def standard_build(docs, folder: Path) -> dict:
 def run(args: argparse.Namespace) -> dict:
     work = args.work_dir
     work.mkdir(parents=True, exist_ok=True)
-    results = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-               "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
-               "machine": machine(), "seed": args.seed, "reps": args.reps,
-               "timeout_s": args.timeout, "sizes": []}
+    results = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "machine": machine(),
+        "seed": args.seed,
+        "reps": args.reps,
+        "timeout_s": args.timeout,
+        "sizes": [],
+    }
     for size in args.sizes:
         print(f"== {size} triples", file=sys.stderr, flush=True)
         folder = work / f"size-{size}"
@@ -332,8 +385,12 @@ def run(args: argparse.Namespace) -> dict:
         docs = generate(size, args.seed)
         if not nq.exists():
             write_nquads(docs, nq)
-        entry = {"target": size, "data_triples": sum(d.triples for d in docs),
-                 "sources": len(docs), "generate_s": time.perf_counter() - t0}
+        entry = {
+            "target": size,
+            "data_triples": sum(d.triples for d in docs),
+            "sources": len(docs),
+            "generate_s": time.perf_counter() - t0,
+        }
         if size <= args.standard_max:
             entry["standard_build"] = standard_build(docs, folder)
         del docs
@@ -357,8 +414,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reps", type=int, default=5, help="runs per query (median)")
     ap.add_argument("--timeout", type=float, default=30.0, help="per-query time-out, seconds")
-    ap.add_argument("--standard-max", type=int, default=10_000,
-                    help="also time okg build of YAML fact files up to this size")
+    ap.add_argument(
+        "--standard-max",
+        type=int,
+        default=10_000,
+        help="also time okg build of YAML fact files up to this size",
+    )
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/okg-bench"))
     ap.add_argument("--out-dir", type=Path, default=HERE)
     ap.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)

@@ -1,1 +1,1 @@
-"""The bundled data pack (installed as the ``okg_data`` package)."""
+"""The bundled data pack (installed as the ``okg.data`` package)."""

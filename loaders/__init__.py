@@ -1,6 +1,6 @@
 """Loaders: source facts (YAML fact files, CSV tables, RDF) to RDF triples, one named graph per source.
 
->>> from loaders import read_files
+>>> from okg.loaders import read_files
 >>> bundles = read_files([])   # every file is checked before anything is returned
 >>> bundles
 []
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders import csv_facts, rdf_files, yaml_facts  # noqa: F401  (register the loaders)
-from loaders.errors import FactError, LoadError
-from loaders.facts import Resolver, SourceBundle
-from loaders.registry import loader_for, loaders, register
-from loaders.vocabulary import Vocabulary, load_vocabulary
+from okg.loaders import csv_facts, rdf_files, yaml_facts  # noqa: F401  (register the loaders)
+from okg.loaders.errors import FactError, LoadError
+from okg.loaders.facts import Resolver, SourceBundle
+from okg.loaders.registry import loader_for, loaders, register
+from okg.terms.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = [
     "FactError",

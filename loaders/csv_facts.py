@@ -12,11 +12,11 @@ import csv
 import io
 from pathlib import Path
 
-from loaders.errors import ErrorSink
-from loaders.registry import Pending, register
-from loaders.vocabulary import Vocabulary
-from loaders.yaml_facts import read_document
-from loaders.yamlnodes import Map, Scalar, Seq, YamlSyntaxError, parse_yaml
+from okg.loaders.errors import ErrorSink
+from okg.loaders.registry import Pending, register
+from okg.loaders.yaml_facts import read_document
+from okg.loaders.yamlnodes import Map, Scalar, Seq, YamlSyntaxError, parse_yaml
+from okg.terms.vocabulary import Vocabulary
 
 
 def sidecar(path: Path) -> Path:

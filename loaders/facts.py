@@ -14,20 +14,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
-
-from kg.namespaces import OKG, OKGD, PROV, SCHEMA, source_graph, source_node
-from loaders.errors import ErrorSink
-from loaders.quantities import (
+from okg.figures.quantities import (
     QuantityError,
     from_mapping,
     make_quantity,
     parse_text,
     unit_from_name,
 )
-from loaders.vocabulary import PropertyInfo, Vocabulary
-from loaders.yamlnodes import Map, Scalar, Seq
+from okg.loaders.errors import ErrorSink
+from okg.loaders.yamlnodes import Map, Scalar, Seq
+from okg.terms.namespaces import OKG, OKGD, PROV, SCHEMA, source_graph, source_node
+from okg.terms.vocabulary import PropertyInfo, Vocabulary
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 RECORD_KEYS = {"id", "type", "label", "quote"}

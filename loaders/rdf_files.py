@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from okg.loaders.errors import ErrorSink
+from okg.loaders.facts import SourceBundle
+from okg.loaders.registry import Pending, register
+from okg.terms.namespaces import OKG, source_node
+from okg.terms.vocabulary import Vocabulary
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF
-
-from kg.namespaces import OKG, source_node
-from loaders.errors import ErrorSink
-from loaders.facts import SourceBundle
-from loaders.registry import Pending, register
-from loaders.vocabulary import Vocabulary
 
 FORMATS = {
     ".ttl": "turtle",

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.facts import Declared, Resolver, SourceBundle
-from loaders.vocabulary import Vocabulary
+from okg.loaders.facts import Declared, Resolver, SourceBundle
+from okg.terms.vocabulary import Vocabulary
 
 
 @dataclass

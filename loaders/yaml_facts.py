@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.errors import ErrorSink
-from loaders.facts import DocumentMapper, SourceBundle
-from loaders.registry import Pending, register
-from loaders.vocabulary import Vocabulary
-from loaders.yamlnodes import YamlSyntaxError, parse_yaml
+from okg.loaders.errors import ErrorSink
+from okg.loaders.facts import DocumentMapper, SourceBundle
+from okg.loaders.registry import Pending, register
+from okg.loaders.yamlnodes import YamlSyntaxError, parse_yaml
+from okg.terms.vocabulary import Vocabulary
 
 
 def read_document(path: Path, doc, voc: Vocabulary, sink_errors: list | None = None) -> Pending:

@@ -1,6 +1,6 @@
 """Helpers of the viz and browser tests: stores built from generated data, and page checks.
 
-The headless-Chromium driver itself is :mod:`viz.browser`.
+The headless-Chromium driver itself is :mod:`okg.viz.browser`.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.namespaces import COUNTRY, NACE, OKG, OKGD, PROV, source_graph, source_node
-from kg.store import KnowledgeGraph
-from viz.browser import Chromium
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import COUNTRY, NACE, OKG, OKGD, PROV, source_graph, source_node
+from okg.viz.browser import Chromium
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 COUNTRIES = ["MA", "TN", "SN", "FR", "BE", "PT", "RO", "ES"]
@@ -89,8 +89,9 @@ def synthetic_store(n: int) -> KnowledgeGraph:
     return kg
 
 
-def open_checked(browser: Chromium, page: Path, shot: str | None = None,
-                 timeout: float = 90.0) -> float:
+def open_checked(
+    browser: Chromium, page: Path, shot: str | None = None, timeout: float = 90.0
+) -> float:
     """Open *page*, wait until drawn, check it made no request and logged no error; seconds."""
     browser.requests.clear()
     browser.errors.clear()
@@ -111,10 +112,13 @@ def hover(browser: Chromium, node_id: str) -> str:
     x, y = browser.evaluate(
         f"(() => {{ const p = okgNetwork.canvasToDOM(okgNetwork.getPosition({js}));"
         " const r = document.getElementById('okg-network').getBoundingClientRect();"
-        " return [p.x + r.left, p.y + r.top]; })()")
+        " return [p.x + r.left, p.y + r.top]; })()"
+    )
     for dx in (0, 1):  # vis-network shows the tooltip on a move over the node
         browser.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y})
-    shown = ("(() => { const t = document.querySelector('div.vis-tooltip');"
-             " return t && t.style.visibility !== 'hidden' && t.textContent.length > 0; })()")
+    shown = (
+        "(() => { const t = document.querySelector('div.vis-tooltip');"
+        " return t && t.style.visibility !== 'hidden' && t.textContent.length > 0; })()"
+    )
     browser.wait_for(shown, timeout=10)
     return browser.evaluate("document.querySelector('div.vis-tooltip').textContent")

@@ -17,8 +17,8 @@ import pytest
 
 
 def _seed_kg(engine: str):
-    from kg.resources import data_dir
-    from kg.store import KnowledgeGraph
+    from okg.store import KnowledgeGraph
+    from okg.terms.resources import data_dir
 
     kg = KnowledgeGraph.in_memory(engine)
     kg.install_vocabulary()
@@ -57,9 +57,20 @@ class OxigraphServer:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [_oxigraph_binary(), "serve", "--location", str(location), "--bind",
-             f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(timeout_s)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                _oxigraph_binary(),
+                "serve",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+                "--timeout-s",
+                str(timeout_s),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(200):  # bounded wait for the port to answer
             if self.proc.poll() is not None:
                 raise RuntimeError(f"oxigraph serve exited with {self.proc.returncode}")
@@ -100,12 +111,14 @@ FOREIGN_GRAPH = "http://example.org/not-okg/graph"
 def oxigraph_server(tmp_path_factory, queries_seed_kg):
     """A running Oxigraph server holding the seed graph (pushed) and a foreign graph of another
     owner (``FOREIGN_GRAPH``, which push must leave alone)."""
-    from kg.remote import Endpoint, push
+    from okg.store.remote import Endpoint, push
 
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
     ep = Endpoint(server.query_url, update_url=server.update_url, attempts=1, timeout=30)
-    ep.update(f'INSERT DATA {{ GRAPH <{FOREIGN_GRAPH}> {{ <http://example.org/a> '
-              f'<http://example.org/b> "kept" }} }}')
+    ep.update(
+        f"INSERT DATA {{ GRAPH <{FOREIGN_GRAPH}> {{ <http://example.org/a> "
+        f'<http://example.org/b> "kept" }} }}'
+    )
     push(queries_seed_kg.dataset(), ep)
     yield server
     server.stop()

@@ -4,14 +4,13 @@ import json
 from fractions import Fraction
 
 import pytest
+from okg.analysis.analyze import analyze, herfindahl, market_concentration, single_points_of_failure
+from okg.analysis.projection import project
+from okg.cli import app
+from okg.figures.intervals import Interval
+from okg.store import KnowledgeGraph
+from okg.terms.resources import data_dir
 from typer.testing import CliRunner
-
-from kg.analysis import analyze, herfindahl, market_concentration, single_points_of_failure
-from kg.cli import app
-from kg.intervals import Interval
-from kg.projection import project
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
 
 runner = CliRunner()
 
@@ -51,7 +50,7 @@ def test_single_points_of_failure_are_ranked_by_jobs(seed):
     by_name = {f.node.rsplit("/", 1)[-1]: f for f in failures}
     alpha = by_name["eurocar-harness-alpha"]
     assert alpha.kind == "contract"
-    assert (alpha.jobs.low, alpha.jobs.high) == (1120, 1360)   # Alpha's 1,080-1,320 + Atlas 40
+    assert (alpha.jobs.low, alpha.jobs.high) == (1120, 1360)  # Alpha's 1,080-1,320 + Atlas 40
     assert alpha.actors_hit == 2 and alpha.countries == ["MA"]
     ikanbi = by_name["total-fr-customer-service-ikanbi"]
     assert (ikanbi.jobs.low, ikanbi.jobs.high) == (135, 180)
@@ -74,8 +73,9 @@ def test_exposed_countries_and_sectors(seed):
 def test_cli(seed, tmp_path):
     store = str(tmp_path / "store")
     assert runner.invoke(app, ["build", "--store", store]).exit_code == 0
-    done = runner.invoke(app, ["analyze", "--store", store, "--format", "json",
-                               "--as-of", "2026-09-01"])
+    done = runner.invoke(
+        app, ["analyze", "--store", store, "--format", "json", "--as-of", "2026-09-01"]
+    )
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert {"concentration", "failures", "countries", "sectors"} <= set(data)

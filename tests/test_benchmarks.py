@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from okg.loaders import load_vocabulary, read_files
+from okg.store import KnowledgeGraph
+from okg.store.bulk import CHECKS, bulk_load, derive_native
+from okg.store.shacl import check_bundles
+from okg.terms.namespaces import DERIVED_GRAPH, GRAPH
+from okg.terms.resources import data_dir
 from rdflib import Dataset
-
-from kg.bulk import CHECKS, bulk_load, derive_native
-from kg.namespaces import DERIVED_GRAPH, GRAPH
-from kg.resources import data_dir
-from kg.shacl import check_bundles
-from kg.store import KnowledgeGraph
-from loaders import load_vocabulary, read_files
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -99,8 +98,15 @@ def test_the_required_regulation_and_events_are_there(small):
     ban = dict(recs["fr-telemarketing-ban"].fields)
     assert (ban["prohibits"], ban["appliesToMarket"]) == ("telemarketing", "FR")
     kinds = Counter(r.type for r in recs.values())
-    for kind in ("RegulationEnacted", "ContractTerminated", "Relocation", "Workforce",
-                 "MarketDependency", "ActivityShare", "cc:ContactCentre"):
+    for kind in (
+        "RegulationEnacted",
+        "ContractTerminated",
+        "Relocation",
+        "Workforce",
+        "MarketDependency",
+        "ActivityShare",
+        "cc:ContactCentre",
+    ):
         assert kinds[kind] > 0, kind
 
 
@@ -128,21 +134,32 @@ def test_bulk_load_of_good_data_finds_no_problem(small, engine):
     assert kg.ask("ASK { ?p okg:servesClient ?c }")
 
 
-NS = {"okg:": "https://w3id.org/okg/ontology#", "id:": "https://w3id.org/okg/id/",
-      "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "prov:": "http://www.w3.org/ns/prov#",
-      "dct:": "http://purl.org/dc/terms/", "cc:": "https://w3id.org/okg/sector/call-centres#",
-      "xsd:": "http://www.w3.org/2001/XMLSchema#"}
+NS = {
+    "okg:": "https://w3id.org/okg/ontology#",
+    "id:": "https://w3id.org/okg/id/",
+    "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "prov:": "http://www.w3.org/ns/prov#",
+    "dct:": "http://purl.org/dc/terms/",
+    "cc:": "https://w3id.org/okg/sector/call-centres#",
+    "xsd:": "http://www.w3.org/2001/XMLSchema#",
+}
 # A contract without client whose provider was never declared; a figure with two units and
 # low > high.
 BAD = [
-    ("id:source/s", "rdf:type", "okg:Source"), ("id:source/s", "dct:title", '"t"'),
+    ("id:source/s", "rdf:type", "okg:Source"),
+    ("id:source/s", "dct:title", '"t"'),
     ("id:source/s", "okg:sourceLanguage", "id:language/fr"),
-    ("id:s/k", "rdf:type", "okg:Contract"), ("id:s/k", "prov:hadPrimarySource", "id:source/s"),
-    ("id:s/k", "okg:quote", '"q"@fr'), ("id:s/k", "okg:provider", "id:nobody"),
+    ("id:s/k", "rdf:type", "okg:Contract"),
+    ("id:s/k", "prov:hadPrimarySource", "id:source/s"),
+    ("id:s/k", "okg:quote", '"q"@fr'),
+    ("id:s/k", "okg:provider", "id:nobody"),
     ("id:s/k", "okg:coversActivity", "cc:Telemarketing"),
-    ("id:s/q", "rdf:type", "okg:Quantity"), ("id:s/q", "okg:qualifier", "okg:Range"),
-    ("id:s/q", "okg:unit", "okg:Jobs"), ("id:s/q", "okg:unit", "okg:Percent"),
-    ("id:s/q", "okg:low", '"9"^^xsd:decimal'), ("id:s/q", "okg:high", '"3"^^xsd:decimal'),
+    ("id:s/q", "rdf:type", "okg:Quantity"),
+    ("id:s/q", "okg:qualifier", "okg:Range"),
+    ("id:s/q", "okg:unit", "okg:Jobs"),
+    ("id:s/q", "okg:unit", "okg:Percent"),
+    ("id:s/q", "okg:low", '"9"^^xsd:decimal'),
+    ("id:s/q", "okg:high", '"3"^^xsd:decimal'),
 ]
 
 
@@ -206,9 +223,22 @@ def test_native_derive_equals_the_store_derive():
 def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
     """A 10^4 run with 2 repetitions: the results are complete and positive, whatever the speed."""
     out = tmp_path / "out"
-    cmd = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "10000", "--reps", "2",
-           "--timeout", "1", "--standard-max", "0", "--work-dir", str(tmp_path / "work"),
-           "--out-dir", str(out)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--sizes",
+        "10000",
+        "--reps",
+        "2",
+        "--timeout",
+        "1",
+        "--standard-max",
+        "0",
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--out-dir",
+        str(out),
+    ]
     subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, timeout=600)
     res = json.loads((out / "results.json").read_text())
     assert {"date", "command", "machine", "sizes", "reps", "timeout_s"} <= set(res)
@@ -221,7 +251,7 @@ def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
         assert b["peak_rss_mb"] > 0
     assert ox["build"]["seconds"] > 0 and ox["build"]["triples_per_s"] > 0
     assert ox["build"]["problems"] == []
-    from kg.catalog import catalog
+    from okg.queries.canned import catalog
 
     names = set(catalog())
     assert names and set(ox["queries"]) == names == set(rd["queries"])
@@ -238,9 +268,8 @@ def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
 
 
 def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
+    from okg.cli import app
     from typer.testing import CliRunner
-
-    from kg.cli import app
 
     _, nq, n, _ = small
     runner = CliRunner()
@@ -258,7 +287,9 @@ def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
     assert res.exit_code == 0, res.output
     assert f"loaded {n} quads" in res.output
     with KnowledgeGraph.open(store) as kg:  # nothing of the failed loads is left
-        assert not kg.ask("ASK { ?x a okg:Contract ; okg:provider <https://w3id.org/okg/id/nobody> }")
+        assert not kg.ask(
+            "ASK { ?x a okg:Contract ; okg:provider <https://w3id.org/okg/id/nobody> }"
+        )
         assert kg.ask("ASK { ?p okg:servesClient ?c }")
     res = runner.invoke(app, ["bulk-load", str(nq), "--store", str(store)])
     assert res.exit_code == 1 and "already holds sources" in res.output

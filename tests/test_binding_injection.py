@@ -6,17 +6,16 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from okg.queries.canned import run_query
+from okg.store.remote import Endpoint
+from okg.store.sparql import bind, term_to_sparql
 from rdflib import Literal
-
-from kg.catalog import run_query
-from kg.remote import Endpoint
-from kg.sparql import bind, term_to_sparql
 
 HOSTILE = [
     'IKANBI" } ; DROP ALL ; { "',
     "} ; DROP ALL ; {",
     "it's \\ a # comment\n} DROP ALL {",
-    '"""\'\'\' {{ }} <http://x> # \r\n\t',
+    "\"\"\"''' {{ }} <http://x> # \r\n\t",
     "Liège",
 ]
 
@@ -30,10 +29,14 @@ def _count(target) -> int:
 
 def _literal_matches(kg, text: str) -> set[str]:
     """What find-entity must return: the ids whose labels contain *text*, computed in Python."""
-    rows = kg.query("SELECT DISTINCT ?x ?l WHERE { GRAPH ?g { ?x rdfs:label ?l ; "
-                    "prov:hadPrimarySource ?s } }").rows
-    return {str(x).removeprefix("https://w3id.org/okg/id/") for x, lab in rows
-            if text.lower() in str(lab).lower() and str(x).startswith("https://w3id.org/okg/id/")}
+    rows = kg.query(
+        "SELECT DISTINCT ?x ?l WHERE { GRAPH ?g { ?x rdfs:label ?l ; prov:hadPrimarySource ?s } }"
+    ).rows
+    return {
+        str(x).removeprefix("https://w3id.org/okg/id/")
+        for x, lab in rows
+        if text.lower() in str(lab).lower() and str(x).startswith("https://w3id.org/okg/id/")
+    }
 
 
 @pytest.mark.parametrize("value", HOSTILE)

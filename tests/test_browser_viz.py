@@ -13,28 +13,28 @@ import textwrap
 
 import pytest
 from browser import ARTIFACTS, hover, open_checked, synthetic_store
+from okg.cli import app
+from okg.store import KnowledgeGraph
+from okg.terms.resources import data_dir
+from okg.viz.browser import Chromium, available
+from okg.viz.page import write
+from okg.viz.report import report_blocks
+from okg.viz.views import event_view, network_view, run_event
 from typer.testing import CliRunner
-
-from kg.cli import app
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
-from viz.browser import Chromium, available
-from viz.page import write
-from viz.report import report_blocks
-from viz.views import event_view, network_view, run_event
 
 pytestmark = pytest.mark.browser
 if not available():
-    pytest.skip("/usr/bin/chromium is not installed (.ci/run installs it)",
-                allow_module_level=True)
+    pytest.skip("/usr/bin/chromium is not installed (.ci/run installs it)", allow_module_level=True)
 
 ID = "https://w3id.org/okg/id/"
 IKANBI = ID + "ikanbi"
 TOTAL = ID + "totalenergies"
 JOBS_163 = ID + "totalenergies-ikanbi-relocation/ikanbi-jobs-163"
 CONTRACT = ID + "totalenergies-ikanbi-relocation/total-fr-customer-service-ikanbi"
-SEED = [data_dir() / "totalenergies-ikanbi-2025.yaml",
-        data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml"]
+SEED = [
+    data_dir() / "totalenergies-ikanbi-2025.yaml",
+    data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml",
+]
 IMG = "<img src=x onerror=window.__pwned=1;alert(1)>"
 SCRIPT = "</script><script>window.__pwned=2;alert(2)</script>"
 runner = CliRunner()
@@ -76,13 +76,16 @@ def test_seed_network_draws_every_node_and_edge(browser, seed, pages):
     assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(IKANBI)}).label") == "IKANBI"
     labels = browser.evaluate(
         f"okgNetwork.body.data.edges.get({{filter: e => e.from === {js(CONTRACT)}"
-        f" && e.to === {js(IKANBI)}}}).map(e => e.label)")
+        f" && e.to === {js(IKANBI)}}}).map(e => e.label)"
+    )
     assert labels == ["provider"]
     # drawn, not only loaded: vis-network has a body node and a position for it
     assert browser.evaluate(f"{js(IKANBI)} in okgNetwork.body.nodes")
     assert browser.evaluate("okgNetwork.physics.options.enabled") is False
-    tip = browser.evaluate(f"(() => {{ const t = okgNetwork.body.data.nodes.get({js(JOBS_163)})"
-                           ".title; return [t instanceof HTMLElement, t.textContent]; })()")
+    tip = browser.evaluate(
+        f"(() => {{ const t = okgNetwork.body.data.nodes.get({js(JOBS_163)})"
+        ".title; return [t instanceof HTMLElement, t.textContent]; })()"
+    )
     assert tip[0] is True
     assert "تنذر هذه الخطوة بفقدان حوالي 163 موظفًا" in tip[1] and "146–180" in tip[1]
     assert "line 167" in tip[1]
@@ -94,21 +97,23 @@ def test_search_box_finds_and_focuses_a_node(browser, seed, pages):
     if not page.exists():
         write(network_view(seed), page)
     open_checked(browser, page)
-    browser.evaluate("document.getElementById('okg-query').value = 'ikanbi';"
-                     "document.querySelector('#okg-search button').click(); true")
+    browser.evaluate(
+        "document.getElementById('okg-query').value = 'ikanbi';"
+        "document.querySelector('#okg-search button').click(); true"
+    )
     assert browser.evaluate("okgNetwork.getSelectedNodes()") == [IKANBI]
     assert "IKANBI" in browser.evaluate("document.getElementById('okg-details').textContent")
     assert browser.evaluate("okgSearch('no such thing at all')") is None
-    assert browser.evaluate("document.getElementById('okg-search-status').textContent") \
-        == "no match"
+    assert (
+        browser.evaluate("document.getElementById('okg-search-status').textContent") == "no match"
+    )
 
 
 def test_arabic_page_is_right_to_left(browser, seed, pages):
     page = write(network_view(seed, lang="ar"), pages / "seed-ar.html")
     open_checked(browser, page, "seed-network-ar.png")
     assert browser.evaluate("document.documentElement.dir") == "rtl"
-    assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(TOTAL)}).label") \
-        == "توتال إنيرجيز"
+    assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(TOTAL)}).label") == "توتال إنيرجيز"
     tip = browser.evaluate(f"okgNetwork.body.data.nodes.get({js(TOTAL)}).title.dir")
     assert tip == "rtl"
     assert "أعلنت مجموعة TotalEnergies الفرنسية" in hover(browser, TOTAL)
@@ -167,8 +172,9 @@ def hostile(tmp_path_factory) -> KnowledgeGraph:
     return kg
 
 
-NOTHING_RAN = ("window.__pwned === undefined && document.querySelectorAll("
-               "'img, svg, iframe, b').length === 0")
+NOTHING_RAN = (
+    "window.__pwned === undefined && document.querySelectorAll('img, svg, iframe, b').length === 0"
+)
 
 
 def test_hostile_labels_and_quotes_show_as_text_and_run_nothing(browser, hostile, pages):
@@ -192,8 +198,9 @@ def test_hostile_report_runs_nothing(browser, hostile, pages):
     assert result.rows  # the event reaches the hostile firm
     view = event_view(hostile, result)
     view.title = result.event_label
-    page = write(view, pages / "hostile-report.html", highlight=True,
-                 report=report_blocks(hostile, result))
+    page = write(
+        view, pages / "hostile-report.html", highlight=True, report=report_blocks(hostile, result)
+    )
     open_checked(browser, page, "hostile-report.png")
     assert browser.evaluate(NOTHING_RAN) is True
     text = browser.evaluate("document.body.innerText")
@@ -202,16 +209,21 @@ def test_hostile_report_runs_nothing(browser, hostile, pages):
     assert browser.dialogs == []
 
 
-@pytest.mark.parametrize("event,as_of,actor", [
-    ("total-relocation", "2026-02-01", IKANBI),
-    ("fr-ban-vote", "2026-09-01", ID + "ma-offshore-call-centres"),
-])
+@pytest.mark.parametrize(
+    "event,as_of,actor",
+    [
+        ("total-relocation", "2026-02-01", IKANBI),
+        ("fr-ban-vote", "2026-09-01", ID + "ma-offshore-call-centres"),
+    ],
+)
 def test_event_network_and_report_pages(browser, pages, event, as_of, actor, tmp_path_factory):
     store = str(tmp_path_factory.mktemp("store") / "s")
     assert runner.invoke(app, ["build", "--store", store, *map(str, SEED)]).exit_code == 0
     net, rep = pages / f"{event}-network.html", pages / f"{event}-report.html"
-    for args in (["viz", "--event", event, "--as-of", as_of, "--out", str(net)],
-                 ["report", event, "--as-of", as_of, "--out", str(rep)]):
+    for args in (
+        ["viz", "--event", event, "--as-of", as_of, "--out", str(net)],
+        ["report", event, "--as-of", as_of, "--out", str(rep)],
+    ):
         res = runner.invoke(app, [*args, "--store", store])
         assert res.exit_code == 0, res.output
     with KnowledgeGraph.open(store) as kg:
@@ -220,15 +232,18 @@ def test_event_network_and_report_pages(browser, pages, event, as_of, actor, tmp
     assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(actor)}).borderWidth") == 4
     row = next(r for r in result.rows if r.actor == actor)
     assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(actor)}).label").endswith(
-        f"\n{row.jobs.format()} jobs at risk")
-    assert browser.evaluate("okgNetwork.body.data.edges.get({filter: e => e.width === 3})"
-                            ".length") > 0
+        f"\n{row.jobs.format()} jobs at risk"
+    )
+    assert (
+        browser.evaluate("okgNetwork.body.data.edges.get({filter: e => e.width === 3}).length") > 0
+    )
     assert browser.evaluate("document.querySelectorAll('.okg-legend li').length") > 5
     open_checked(browser, rep, f"{event}-report.png")
     rows = browser.evaluate("document.querySelector('.okg-report table').tBodies[0].rows.length")
     assert rows == len(result.rows) > 0
-    first = browser.evaluate("document.querySelector('.okg-report table').tBodies[0]"
-                             ".rows[0].cells[4].textContent")
+    first = browser.evaluate(
+        "document.querySelector('.okg-report table').tBodies[0].rows[0].cells[4].textContent"
+    )
     assert first.startswith(result.rows[0].jobs.format())
     assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(actor)}) !== null")
     quotes = browser.evaluate("document.querySelectorAll('.okg-report blockquote').length")
@@ -243,11 +258,14 @@ def test_twenty_thousand_firms_are_grouped_and_render(browser, pages):
     took = open_checked(browser, page, "twenty-thousand-firms.png", timeout=120)
     (ARTIFACTS / "twenty-thousand-firms.txt").write_text(
         f"{len(view.nodes)} nodes, {len(view.edges)} edges drawn in {took:.1f} s\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert count(browser, "nodes") == len(view.nodes)
     notice = browser.evaluate("document.querySelector('.okg-notice').textContent")
     assert "20,000 firms are grouped by country and sector" in notice
-    group = browser.evaluate("okgNetwork.body.data.nodes.get('group:https://w3id.org/okg/id/"
-                             "country/MA|http://data.europa.eu/ux2/nace2/8220').label")
+    group = browser.evaluate(
+        "okgNetwork.body.data.nodes.get('group:https://w3id.org/okg/id/"
+        "country/MA|http://data.europa.eu/ux2/nace2/8220').label"
+    )
     assert group.endswith("firms") and "Morocco" in group
     assert browser.evaluate("okgNetwork.physics.options.enabled") is False

@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from okg.analysis.conflicts import find_conflicts
+from okg.cli import app
+from okg.store import KnowledgeGraph
+from okg.terms.resources import data_dir
 from rdflib import Graph
 from typer.testing import CliRunner
-
-from kg.cli import app
-from kg.conflicts import find_conflicts
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
 
 SEED = [
     data_dir() / "totalenergies-ikanbi-2025.yaml",
@@ -44,7 +43,7 @@ def graph_of(kg: KnowledgeGraph) -> Graph:
 @java
 @pytest.mark.reasoner
 def test_seed_graph_is_consistent(seeded):
-    from kg.reasoning import check_consistency
+    from okg.store.reasoning import check_consistency
 
     report = check_consistency(graph_of(seeded))
     assert report.consistent, report.message
@@ -53,7 +52,7 @@ def test_seed_graph_is_consistent(seeded):
 @java
 @pytest.mark.reasoner
 def test_disjointness_violation_is_named(seeded):
-    from kg.reasoning import check_consistency
+    from okg.store.reasoning import check_consistency
 
     g = graph_of(seeded)
     g.parse(data=INCONSISTENT, format="turtle")
@@ -76,7 +75,7 @@ def test_conflicting_claims_are_kept_with_both_quotes(seeded):
 
 
 def test_shacl_on_the_store(seeded):
-    from kg.shacl import validate
+    from okg.store.shacl import validate
 
     assert validate(graph_of(seeded), seeded.voc) == []
     g = graph_of(seeded)

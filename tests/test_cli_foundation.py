@@ -9,10 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from okg.cli import app
+from okg.terms.resources import data_dir
 from typer.testing import CliRunner
-
-from kg.cli import app
-from kg.resources import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = [
@@ -96,12 +95,17 @@ def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
     (wheel,) = wheel_dir.glob("okg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
-        "ontology/core.ttl",
-        "ontology/shapes.ttl",
-        "ontology/sectors/call_centres.ttl",
-        "okg_data/totalenergies-ikanbi-2025.yaml",
-        "queries/derive/10_types.rq",
+        "okg/ontology/core.ttl",
+        "okg/ontology/shapes.ttl",
+        "okg/ontology/sectors/call_centres.ttl",
+        "okg/data/totalenergies-ikanbi-2025.yaml",
+        "okg/data/sources/000_3936ca5f7cda7f3a.txt",
+        "okg/queries/derive/10_types.rq",
+        "okg/analysis/impact/propagate.py",
+        "okg/viz/assets/okg-viz.js",
     } <= names
+    tops = {n.split("/")[0] for n in names}
+    assert tops == {"okg", "okg-0.1.0.dist-info"}, tops
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -118,7 +122,7 @@ def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
         check=True,
     )
     code = (
-        "import kg.resources as r, sys; "
+        "import okg.terms.resources as r, sys; "
         "print(r.ontology_dir()); print(r.queries_dir()); print(r.data_dir())"
     )
     out = subprocess.run(
@@ -133,7 +137,7 @@ def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
         assert line.startswith(str(target)), out
     store = tmp_path / "store"
     res = subprocess.run(
-        [sys.executable, "-c", "from kg.cli import main; main()", "build", "--store", str(store)],
+        [sys.executable, "-c", "from okg.cli import main; main()", "build", "--store", str(store)],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -4,13 +4,12 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-
-from kg.impact import reached_nodes, run_impact
-from kg.impact.events import EventNotFound, list_events, resolve_event
-from kg.intervals import Interval
-from kg.namespaces import OKGD
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
+from okg.analysis.impact import reached_nodes, run_impact
+from okg.analysis.impact.events import EventNotFound, list_events, resolve_event
+from okg.figures.intervals import Interval
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import OKGD
+from okg.terms.resources import data_dir
 
 TOTAL = "totalenergies-ikanbi-relocation"
 BAN = "assahafa-2025-05-25-telemarketing-ban"
@@ -71,10 +70,15 @@ def test_relocation_creates_unknown_jobs_in_morocco(seed):
     assert (be.net.low, be.net.high) == (-180, -135)
 
 
-@pytest.mark.parametrize(("as_of", "stage"), [
-    ("2025-09-01", "announced"), ("2025-12-01", "in transition"),
-    ("2026-03-31", "in transition"), ("2026-04-01", "in effect"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "stage"),
+    [
+        ("2025-09-01", "announced"),
+        ("2025-12-01", "in transition"),
+        ("2026-03-31", "in transition"),
+        ("2026-04-01", "in effect"),
+    ],
+)
 def test_relocation_timing(seed, as_of, stage):
     r = run_impact(seed, "total-relocation", as_of=as_of)
     assert r.timing.startswith(stage)
@@ -141,8 +145,7 @@ def test_to_dict_is_plain_data(seed):
     text = json.dumps(d, ensure_ascii=False)
     assert "حوالي 163" in text
     row = d["rows"][0]
-    assert row["jobs"] == {"known": True, "low": 135, "high": 180, "point": None,
-                           "text": "135–180"}
+    assert row["jobs"] == {"known": True, "low": 135, "high": 180, "point": None, "text": "135–180"}
     assert d["as_of"] == "2026-02-01"
 
 
@@ -161,12 +164,22 @@ def test_both_engines_give_the_same_impact(seed):
     ref.install_vocabulary()
     ref.load(sorted(data_dir().glob("*.yaml")))
     for event in ("total-relocation", "fr-ban-vote"):
-        assert (run_impact(ref, event, as_of="2026-02-01").to_dict()
-                == run_impact(seed, event, as_of="2026-02-01").to_dict())
+        assert (
+            run_impact(ref, event, as_of="2026-02-01").to_dict()
+            == run_impact(seed, event, as_of="2026-02-01").to_dict()
+        )
 
 
-@pytest.mark.parametrize("module", ["kg.intervals", "kg.projection", "kg.impact",
-                                    "kg.impact.timing", "kg.analysis"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "okg.figures.intervals",
+        "okg.analysis.projection",
+        "okg.analysis.impact",
+        "okg.analysis.impact.timing",
+        "okg.analysis.analyze",
+    ],
+)
 def test_docstring_examples_run(module):
     import doctest
     import importlib

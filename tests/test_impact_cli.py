@@ -3,9 +3,8 @@
 import json
 
 import pytest
+from okg.cli import app
 from typer.testing import CliRunner
-
-from kg.cli import app
 
 runner = CliRunner()
 
@@ -43,8 +42,9 @@ def test_table_report(store):
 
 
 def test_json_is_the_result_as_data(store):
-    done = okg("impact", "fr-ban-vote", "--as-of", "2026-01-01", "--format", "json",
-               "--store", store)
+    done = okg(
+        "impact", "fr-ban-vote", "--as-of", "2026-01-01", "--format", "json", "--store", store
+    )
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert data["timing"] == "scheduled, in force from 2026-08-01"
@@ -57,8 +57,16 @@ def test_json_is_the_result_as_data(store):
 
 
 def test_markdown_and_languages(store):
-    md = okg("impact", "totalenergies-ikanbi-relocation/total-relocation",
-             "--format", "md", "--as-of", "2026-05-01", "--store", store)
+    md = okg(
+        "impact",
+        "totalenergies-ikanbi-relocation/total-relocation",
+        "--format",
+        "md",
+        "--as-of",
+        "2026-05-01",
+        "--store",
+        store,
+    )
     assert md.exit_code == 0, md.output
     assert md.stdout.startswith("# Impact of ") and "| 1 | IKANBI |" in md.stdout
     assert "in effect" in md.stdout
@@ -67,26 +75,44 @@ def test_markdown_and_languages(store):
 
 
 def test_depth_and_threshold_options(store):
-    done = okg("impact", "eurocar-plant-stoppage", "--max-depth", "1", "--format", "json",
-               "--as-of", "2026-03-10", "--store", store)
+    done = okg(
+        "impact",
+        "eurocar-plant-stoppage",
+        "--max-depth",
+        "1",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-03-10",
+        "--store",
+        store,
+    )
     assert done.exit_code == 0, done.output
     actors = {r["actor"].rsplit("/", 1)[-1] for r in json.loads(done.stdout)["rows"]}
     assert actors == {"eurocar"}
-    deep = json.loads(okg("impact", "eurocar-plant-stoppage", "--format", "json",
-                          "--store", store).stdout)
+    deep = json.loads(
+        okg("impact", "eurocar-plant-stoppage", "--format", "json", "--store", store).stdout
+    )
     assert {"harness-alpha", "harness-beta", "atlas-contact"} <= {
-        r["actor"].rsplit("/", 1)[-1] for r in deep["rows"]}
+        r["actor"].rsplit("/", 1)[-1] for r in deep["rows"]
+    }
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["impact", "no-such-event"], "no event 'no-such-event' in the store; run 'okg impact --list'"),
-    (["impact"], "okg impact --list"),
-    (["impact", "fr-ban-vote", "--as-of", "next week"], "--as-of: 'next week' is not a date"),
-    (["impact", "fr-ban-vote", "--format", "pdf"], "--format: unknown format 'pdf'"),
-    (["impact", "fr-ban-vote", "--threshold", "2"], "--threshold: 2.0 is not a share"),
-    (["impact", "fr-ban-vote", "--max-depth", "0"], "--max-depth: 0 is less than 1"),
-    (["impact", "fr-ban-vote", "--lang", "de"], "--lang: unknown language 'de'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["impact", "no-such-event"],
+            "no event 'no-such-event' in the store; run 'okg impact --list'",
+        ),
+        (["impact"], "okg impact --list"),
+        (["impact", "fr-ban-vote", "--as-of", "next week"], "--as-of: 'next week' is not a date"),
+        (["impact", "fr-ban-vote", "--format", "pdf"], "--format: unknown format 'pdf'"),
+        (["impact", "fr-ban-vote", "--threshold", "2"], "--threshold: 2.0 is not a share"),
+        (["impact", "fr-ban-vote", "--max-depth", "0"], "--max-depth: 0 is less than 1"),
+        (["impact", "fr-ban-vote", "--lang", "de"], "--lang: unknown language 'de'"),
+    ],
+)
 def test_errors_are_one_line(store, args, message):
     done = okg(*args, "--store", store)
     assert done.exit_code == 1
@@ -95,15 +121,18 @@ def test_errors_are_one_line(store, args, message):
 
 
 def test_top_and_list_markdown(store):
-    done = okg("impact", "eurocar-plant-stoppage", "--top", "1", "--format", "md",
-               "--store", store)
+    done = okg("impact", "eurocar-plant-stoppage", "--top", "1", "--format", "md", "--store", store)
     assert done.exit_code == 0, done.output
-    ranks = [line.split("|")[1].strip() for line in done.stdout.splitlines()
-             if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    ranks = [
+        line.split("|")[1].strip()
+        for line in done.stdout.splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    ]
     assert ranks == ["1"]
     assert "3 more rows (--top)" in done.stdout and "(PlantStoppage)" in done.stdout
     listed = okg("impact", "--list", "--format", "md", "--store", store)
     assert listed.exit_code == 0 and "| total-relocation |" in listed.stdout
-    data = json.loads(okg("impact", "total-relocation", "--format", "json",
-                          "--store", store).stdout)
+    data = json.loads(
+        okg("impact", "total-relocation", "--format", "json", "--store", store).stdout
+    )
     assert data["reached"] >= 6

@@ -9,12 +9,11 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from kg.impact import run_impact
-from kg.intervals import Interval
-from kg.namespaces import OKGD
-from kg.projection import project
-from kg.store import KnowledgeGraph
+from okg.analysis.impact import run_impact
+from okg.analysis.projection import project
+from okg.figures.intervals import Interval
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import OKGD
 
 HEADER = """okg: 1
 source:
@@ -36,8 +35,7 @@ def firm(fid, country="MA"):
 """
 
 
-def contract(cid, client, provider, share=None, activity="customer-care", market="FR",
-             extra=""):
+def contract(cid, client, provider, share=None, activity="customer-care", market="FR", extra=""):
     s = f"\n    revenueShare: {share}" if share is not None else ""
     return f"""
   - id: {cid}
@@ -89,8 +87,9 @@ def by_actor(result):
 
 
 def lost(result):
-    return {c.contract.rsplit("/", 1)[-1]: c.fraction for c in result.contracts
-            if c.effect == "loss"}
+    return {
+        c.contract.rsplit("/", 1)[-1]: c.fraction for c in result.contracts if c.effect == "loss"
+    }
 
 
 REGULATION = """
@@ -116,9 +115,13 @@ def regulation_kg(tmp_path):
     facts += contract("ca", "k", "pa", "10%", activity="telemarketing", market="FR")
     facts += contract("cb", "k", "pb", "10%", activity="telemarketing", market="BE")
     facts += contract("cc", "k", "pc", "10%", activity="customer-care", market="FR")
-    facts += contract("cd", "k", "pd", "10%", activity="[telemarketing, customer-care]",
-                      market="FR")
-    facts += firm("x") + firm("y") + """
+    facts += contract(
+        "cd", "k", "pd", "10%", activity="[telemarketing, customer-care]", market="FR"
+    )
+    facts += (
+        firm("x")
+        + firm("y")
+        + """
   - id: x-tm
     type: ActivityShare
     holder: x
@@ -137,7 +140,9 @@ def regulation_kg(tmp_path):
     activityShareOf: telemarketing
     share: 90%
     quote: "y-tm"
-""" + jobs("x-jobs", "x", 1000)
+"""
+        + jobs("x-jobs", "x", 1000)
+    )
     return build(tmp_path, facts)
 
 
@@ -145,17 +150,19 @@ def test_regulation_hits_only_along_every_scope_dimension(regulation_kg):
     r = run_impact(regulation_kg, "vote", as_of="2026-09-01")
     hit = lost(r)
     assert hit["ca"] == Interval.of(1)
-    assert "cb" not in hit and "cc" not in hit          # wrong market / wrong activity
-    assert (hit["cd"].low, hit["cd"].high) == (0, 1)    # only part of its activities
+    assert "cb" not in hit and "cc" not in hit  # wrong market / wrong activity
+    assert (hit["cd"].low, hit["cd"].high) == (0, 1)  # only part of its activities
     rows = by_actor(r)
-    assert rows["x"].revenue_share_lost == Interval.of(Fraction(1, 5))   # 50% x 40%
-    assert (rows["x"].jobs.low, rows["x"].jobs.high) == (200, 200)       # pro rata
+    assert rows["x"].revenue_share_lost == Interval.of(Fraction(1, 5))  # 50% x 40%
+    assert (rows["x"].jobs.low, rows["x"].jobs.high) == (200, 200)  # pro rata
     assert rows["x"].formula == "jobs at risk = 1,000 × 40% × 50% = 200"
-    assert "y" not in rows                              # activity share but no FR market
+    assert "y" not in rows  # activity share but no FR market
     assert any("y" in n and "not along" in n for n in r.notes)
     assert rows["pa"].revenue_share_lost == Interval.of(Fraction(1, 10))
     assert (rows["pd"].revenue_share_lost.low, rows["pd"].revenue_share_lost.high) == (
-        0, Fraction(1, 10))
+        0,
+        Fraction(1, 10),
+    )
 
 
 def test_regulation_before_effective_date_is_scheduled(regulation_kg):
@@ -166,19 +173,27 @@ def test_regulation_before_effective_date_is_scheduled(regulation_kg):
 
 def test_contracts_ended_before_the_regulation_are_not_hit(tmp_path):
     facts = REGULATION + firm("k", "FR") + firm("p")
-    facts += contract("old", "k", "p", "50%", activity="telemarketing",
-                      extra="\n    end: 2026-06-30")
-    facts += contract("new", "k", "p", "20%", activity="telemarketing",
-                      extra="\n    start: 2026-01-01")
+    facts += contract(
+        "old", "k", "p", "50%", activity="telemarketing", extra="\n    end: 2026-06-30"
+    )
+    facts += contract(
+        "new", "k", "p", "20%", activity="telemarketing", extra="\n    start: 2026-01-01"
+    )
     r = run_impact(build(tmp_path, facts), "vote", as_of="2026-09-01")
     assert set(lost(r)) == {"new"}
     assert any("not running" in n for n in r.notes)
 
 
-CASCADE = (firm("k", "FR") + firm("p1") + firm("p2")
-           + contract("c1", "k", "p1", "60%") + contract("c2", "p1", "p2", "30%")
-           + jobs("p1-jobs", "p1", 100) + jobs("p2-jobs", "p2", 1000)
-           + event("end", "ContractTerminated", "terminates", "c1"))
+CASCADE = (
+    firm("k", "FR")
+    + firm("p1")
+    + firm("p2")
+    + contract("c1", "k", "p1", "60%")
+    + contract("c2", "p1", "p2", "30%")
+    + jobs("p1-jobs", "p1", 100)
+    + jobs("p2-jobs", "p2", 1000)
+    + event("end", "ContractTerminated", "terminates", "c1")
+)
 
 
 def test_cascade_through_a_closed_client(tmp_path):
@@ -188,7 +203,7 @@ def test_cascade_through_a_closed_client(tmp_path):
     assert rows["p1"].jobs == Interval.of(100)
     assert lost(r)["c2"] == Interval.of(1)
     assert rows["p2"].depth == 2 and rows["p2"].status == "exposed"
-    assert rows["p2"].jobs == Interval.of(300)                       # 30% pro rata
+    assert rows["p2"].jobs == Interval.of(300)  # 30% pro rata
     rels = [s.relation.rsplit("#", 1)[-1] for s in rows["p2"].chain]
     assert rels[:4] == ["terminates", "provider", "client", "provider"]
 
@@ -203,43 +218,66 @@ def test_threshold_and_max_depth_stop_the_cascade(tmp_path):
 
 
 def test_possible_closure_gives_a_range_and_a_possible_loss(tmp_path):
-    facts = (firm("k", "FR") + firm("p1") + firm("p2") + contract("c1", "k", "p1")
-             + contract("c2", "p1", "p2", "30%") + jobs("p1-jobs", "p1", 100)
-             + event("end", "ContractTerminated", "terminates", "c1"))
+    facts = (
+        firm("k", "FR")
+        + firm("p1")
+        + firm("p2")
+        + contract("c1", "k", "p1")
+        + contract("c2", "p1", "p2", "30%")
+        + jobs("p1-jobs", "p1", 100)
+        + event("end", "ContractTerminated", "terminates", "c1")
+    )
     r = run_impact(build(tmp_path, facts), "end", as_of="2026-02-01")
     rows = by_actor(r)
     assert rows["p1"].status == "possible closure"
     assert (rows["p1"].jobs.low, rows["p1"].jobs.high) == (0, 100)
     assert (lost(r)["c2"].low, lost(r)["c2"].high) == (0, 1)
     assert (rows["p2"].revenue_share_lost.low, rows["p2"].revenue_share_lost.high) == (
-        0, Fraction(3, 10))
+        0,
+        Fraction(3, 10),
+    )
 
 
 def test_cycles_terminate(tmp_path):
-    facts = (firm("k", "FR") + firm("p1") + firm("p2") + contract("c1", "k", "p1", "60%")
-             + contract("c2", "p1", "p2", "70%") + contract("c3", "p2", "p1", "30%")
-             + jobs("p1-jobs", "p1", 10) + jobs("p2-jobs", "p2", 20)
-             + event("end", "ContractTerminated", "terminates", "c1"))
+    facts = (
+        firm("k", "FR")
+        + firm("p1")
+        + firm("p2")
+        + contract("c1", "k", "p1", "60%")
+        + contract("c2", "p1", "p2", "70%")
+        + contract("c3", "p2", "p1", "30%")
+        + jobs("p1-jobs", "p1", 10)
+        + jobs("p2-jobs", "p2", 20)
+        + event("end", "ContractTerminated", "terminates", "c1")
+    )
     r = run_impact(build(tmp_path, facts), "end", as_of="2026-02-01")
     rows = by_actor(r)
     assert set(lost(r)) == {"c1", "c2", "c3"}
-    assert rows["p1"].revenue_share_lost == Interval.of(Fraction(9, 10))   # 60% + 30%
+    assert rows["p1"].revenue_share_lost == Interval.of(Fraction(9, 10))  # 60% + 30%
     assert rows["p2"].status == "closure risk"
     (ma,) = r.countries
     assert ma.lost == Interval.of(30)
 
 
 def test_diamonds_count_the_same_jobs_once(tmp_path):
-    facts = (firm("s", "FR") + firm("a") + firm("b") + firm("d")
-             + contract("sa", "s", "a", "100%") + contract("sb", "s", "b", "100%")
-             + contract("ad", "a", "d", "30%") + contract("bd", "b", "d", "30%")
-             + jobs("d-jobs", "d", 100) + """
+    facts = (
+        firm("s", "FR")
+        + firm("a")
+        + firm("b")
+        + firm("d")
+        + contract("sa", "s", "a", "100%")
+        + contract("sb", "s", "b", "100%")
+        + contract("ad", "a", "d", "30%")
+        + contract("bd", "b", "d", "30%")
+        + jobs("d-jobs", "d", 100)
+        + """
   - id: stop
     type: Layoff
     stops: s
     date: 2026-01-01
     quote: "stop"
-""")
+"""
+    )
     r = run_impact(build(tmp_path, facts), "stop", as_of="2026-02-01")
     rows = [row for row in r.rows if row.actor.endswith("/d")]
     assert len(rows) == 1
@@ -247,12 +285,14 @@ def test_diamonds_count_the_same_jobs_once(tmp_path):
     assert rows[0].status == "closure risk" and rows[0].jobs == Interval.of(100)
     assert by_actor(r)["s"].status == "stopped"
     (ma,) = [c for c in r.countries if c.country == "MA"]
-    assert ma.lost == Interval.between(100, None)   # d once; a and b: no figure (unknown)
+    assert ma.lost == Interval.between(100, None)  # d once; a and b: no figure (unknown)
     assert ma.lost_unknown_terms == 2
 
 
 def test_sub_segment_jobs_are_counted_within_the_parent(tmp_path):
-    facts = REGULATION + """
+    facts = (
+        REGULATION
+        + """
   - id: parent
     type: IndustrySegment
     label: {en: parent}
@@ -265,6 +305,7 @@ def test_sub_segment_jobs_are_counted_within_the_parent(tmp_path):
     subSegmentOf: parent
     quote: "child"
 """
+    )
     for seg, tm, fr in (("parent", "10%", "50%"), ("child", "100%", "100%")):
         facts += f"""
   - id: {seg}-tm
@@ -287,7 +328,7 @@ def test_sub_segment_jobs_are_counted_within_the_parent(tmp_path):
     assert rows["child"].jobs == Interval.of(150)
     assert rows["child"].included_in == str(OKGD["parent"])
     (ma,) = r.countries
-    assert ma.lost == Interval.of(150, 150)    # counted once, at least the child's jobs
+    assert ma.lost == Interval.of(150, 150)  # counted once, at least the child's jobs
 
 
 def test_conflicting_share_claims_from_two_sources(tmp_path):
@@ -299,7 +340,11 @@ def test_conflicting_share_claims_from_two_sources(tmp_path):
     share: {share}
     quote: "x-tm"
 """
-    first = REGULATION + firm("x") + share.format(share="20%") + """
+    first = (
+        REGULATION
+        + firm("x")
+        + share.format(share="20%")
+        + """
   - id: x-fr
     type: MarketDependency
     dependent: x
@@ -307,43 +352,53 @@ def test_conflicting_share_claims_from_two_sources(tmp_path):
     share: 100%
     quote: "x-fr"
 """
+    )
     second = share.format(share="30 to 40%")
     r = run_impact(build(tmp_path, first, second), "s0/vote", as_of="2026-09-01")
     x = by_actor(r)["x"]
-    assert (x.revenue_share_lost.low, x.revenue_share_lost.high) == (Fraction(1, 5),
-                                                                     Fraction(2, 5))
+    assert (x.revenue_share_lost.low, x.revenue_share_lost.high) == (Fraction(1, 5), Fraction(2, 5))
 
 
 def test_breakdown_and_conflicting_headcounts(tmp_path):
-    facts = (firm("k", "FR") + firm("p") + contract("c", "k", "p", "5%")
-             + jobs("j-all", "p", "about 100", attributed="c")
-             + jobs("j-perm", "p", "30", attributed="c", etype="permanent")
-             + jobs("j-temp", "p", "60", attributed="c", etype="temporary")
-             + event("end", "ContractTerminated", "terminates", "c"))
+    facts = (
+        firm("k", "FR")
+        + firm("p")
+        + contract("c", "k", "p", "5%")
+        + jobs("j-all", "p", "about 100", attributed="c")
+        + jobs("j-perm", "p", "30", attributed="c", etype="permanent")
+        + jobs("j-temp", "p", "60", attributed="c", etype="temporary")
+        + event("end", "ContractTerminated", "terminates", "c")
+    )
     r = run_impact(build(tmp_path, facts), "end", as_of="2026-02-01")
     (row,) = [x for x in r.rows if x.effect == "loss"]
-    assert (row.jobs.low, row.jobs.high) == (90, 110)      # hull of [90, 110] and 30 + 60
+    assert (row.jobs.low, row.jobs.high) == (90, 110)  # hull of [90, 110] and 30 + 60
     assert row.conflict and "30 permanent + 60 temporary = 90" in row.claims_rule
 
 
 def test_gains_create_the_attributed_jobs(tmp_path):
-    facts = (firm("k", "FR") + firm("old") + firm("new", "MA") + contract("c-old", "k", "old")
-             + contract("c-new", "k", "new", extra="\n    deliveredFrom: MA")
-             + jobs("new-jobs", "new", "200 to 250", attributed="c-new")
-             + jobs("old-jobs", "old", 80, attributed="c-old") + """
+    facts = (
+        firm("k", "FR")
+        + firm("old")
+        + firm("new", "MA")
+        + contract("c-old", "k", "old")
+        + contract("c-new", "k", "new", extra="\n    deliveredFrom: MA")
+        + jobs("new-jobs", "new", "200 to 250", attributed="c-new")
+        + jobs("old-jobs", "old", 80, attributed="c-old")
+        + """
   - id: move
     type: Relocation
     terminates: c-old
     awards: c-new
     date: 2026-01-01
     quote: "move"
-""")
+"""
+    )
     r = run_impact(build(tmp_path, facts), "move", as_of="2026-02-01")
     (gain,) = [x for x in r.rows if x.effect == "gain"]
     assert (gain.jobs.low, gain.jobs.high) == (200, 250) and gain.country == "MA"
     (ma,) = r.countries
     assert (ma.created.low, ma.created.high) == (200, 250)
-    assert (ma.net.low, ma.net.high) == (120, 170)          # 200..250 created - 80 lost
+    assert (ma.net.low, ma.net.high) == (120, 170)  # 200..250 created - 80 lost
 
 
 def shuffled_copy(G: nx.MultiDiGraph, seed: int) -> nx.MultiDiGraph:
@@ -362,25 +417,37 @@ def shuffled_copy(G: nx.MultiDiGraph, seed: int) -> nx.MultiDiGraph:
 
 @pytest.fixture(scope="module")
 def diamond_kg(tmp_path_factory):
-    facts = (firm("s", "FR") + firm("a") + firm("b") + firm("d") + firm("e")
-             + contract("sa", "s", "a", "60%") + contract("sb", "s", "b", "40 to 70%")
-             + contract("ad", "a", "d", "30%") + contract("bd", "b", "d")
-             + contract("de", "d", "e", "50%") + contract("ea", "e", "a", "20%")
-             + jobs("d-jobs", "d", 100) + jobs("e-jobs", "e", "about 40")
-             + jobs("a-jobs", "a", 70, attributed="sa")
-             + event("end", "ContractTerminated", "terminates", "sa")
-             + event("end2", "ContractTerminated", "terminates", "sb"))
+    facts = (
+        firm("s", "FR")
+        + firm("a")
+        + firm("b")
+        + firm("d")
+        + firm("e")
+        + contract("sa", "s", "a", "60%")
+        + contract("sb", "s", "b", "40 to 70%")
+        + contract("ad", "a", "d", "30%")
+        + contract("bd", "b", "d")
+        + contract("de", "d", "e", "50%")
+        + contract("ea", "e", "a", "20%")
+        + jobs("d-jobs", "d", 100)
+        + jobs("e-jobs", "e", "about 40")
+        + jobs("a-jobs", "a", 70, attributed="sa")
+        + event("end", "ContractTerminated", "terminates", "sa")
+        + event("end2", "ContractTerminated", "terminates", "sb")
+    )
     return build(tmp_path_factory.mktemp("diamond"), facts)
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["s0/end", "s0/end2"]))
 def test_results_do_not_depend_on_iteration_order(diamond_kg, seed, ev):
     G = project(diamond_kg)
     base = run_impact(diamond_kg, ev, as_of="2026-02-01", projection=G).to_dict()
-    again = run_impact(diamond_kg, ev, as_of="2026-02-01",
-                       projection=shuffled_copy(G, seed)).to_dict()
+    again = run_impact(
+        diamond_kg, ev, as_of="2026-02-01", projection=shuffled_copy(G, seed)
+    ).to_dict()
     assert again == base
 
 

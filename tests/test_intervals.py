@@ -5,8 +5,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from kg.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
+from okg.figures.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 
 bounds = st.fractions(min_value=0, max_value=10**6, max_denominator=100)
 
@@ -71,7 +70,8 @@ def test_combine_claims_hull_rule():
     assert combined.contains(150) and combined.contains(163)
     # only open claims: stays open
     assert combine_claims([more_than_150, Interval.between(160, None)]) == Interval.between(
-        151, None)
+        151, None
+    )
     # an open claim above every bounded one keeps its low end inside
     assert combine_claims([Interval.of(10, 20), Interval.between(30, None)]) == Interval.of(10, 30)
     assert combine_claims([UNKNOWN, Interval.of(4)]) == Interval.of(4)
@@ -95,6 +95,7 @@ def test_add_and_mul_contain_every_pointwise_result(a, b, t):
         if iv.high is None:
             return iv.low + t
         return iv.low + (iv.high - iv.low) * (t / (t + 1))
+
     x, y = pick(a), pick(b)
     assert (a + b).contains(x + y)
     assert (a * b).contains(x * y)

@@ -6,9 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from kg.store import KnowledgeGraph
-from loaders import LoadError, read_files
+from okg.loaders import LoadError, read_files
+from okg.store import KnowledgeGraph
 
 HEADER = """\
 okg: 1

@@ -1,11 +1,10 @@
 """The impact projection: read from the ontology in the store, oriented, deduplicated, cached."""
 
 import pytest
-
-from kg.namespaces import GRAPH, OKG, OKGD
-from kg.projection import CACHE_FILE, cached_projection, fingerprint, project
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
+from okg.analysis.projection import CACHE_FILE, cached_projection, fingerprint, project
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import GRAPH, OKG, OKGD
+from okg.terms.resources import data_dir
 
 TOTAL = "totalenergies-ikanbi-relocation"
 AUTO = "https://w3id.org/okg/sector/automotive#"
@@ -31,11 +30,11 @@ def G(kg):
 def test_edges_follow_the_declared_flow(G):
     contract = str(OKGD[f"{TOTAL}/total-fr-customer-service-ikanbi"])
     ikanbi, total = str(OKGD["ikanbi"]), str(OKGD["totalenergies"])
-    provider = G.edges[contract, ikanbi, str(OKG.provider)]        # outbound: subject -> object
+    provider = G.edges[contract, ikanbi, str(OKG.provider)]  # outbound: subject -> object
     assert provider["flow"] == "outbound" and provider["weight"] == str(OKG.revenueShare)
     assert provider["subject"] == contract and provider["fact"] == contract
     assert provider["source"] == TOTAL and provider["quotes"]
-    client = G.edges[total, contract, str(OKG.client)]             # inbound: object -> subject
+    client = G.edges[total, contract, str(OKG.client)]  # inbound: object -> subject
     assert client["flow"] == "inbound" and client["subject"] == contract
     event = str(OKGD[f"{TOTAL}/total-relocation"])
     assert G.edges[event, contract, str(OKG.terminates)]["effect"] == "loss"
@@ -51,8 +50,13 @@ def test_sector_sub_properties_are_projected_once_with_their_own_predicate(G):
     assert edges and all(d["relation"] == str(OKG.provider) for _, _, d in edges)
     pairs = [(u, v, k) for u, v, k in G.edges(keys=True)]
     assert len(pairs) == len(set(pairs))
-    assert G.number_of_edges(str(OKGD["automotive-harness-illustrative/eurocar-harness-alpha"]),
-                             str(OKGD["harness-alpha"])) == 1
+    assert (
+        G.number_of_edges(
+            str(OKGD["automotive-harness-illustrative/eurocar-harness-alpha"]),
+            str(OKGD["harness-alpha"]),
+        )
+        == 1
+    )
 
 
 def test_node_attributes(G):

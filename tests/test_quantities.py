@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from kg.namespaces import OKG
-from loaders.quantities import QuantityError, make_quantity, parse_text
-from loaders.vocabulary import load_vocabulary
+from okg.figures.quantities import QuantityError, make_quantity, parse_text
+from okg.terms.namespaces import OKG
+from okg.terms.vocabulary import load_vocabulary
 
 VOC = load_vocabulary()
 

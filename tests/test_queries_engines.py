@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import FOREIGN_GRAPH
-
-from kg.catalog import catalog, run_query
-from kg.remote import Endpoint, push
+from okg.queries.canned import catalog, run_query
+from okg.store.remote import Endpoint, push
 
 pytestmark = pytest.mark.server
 
@@ -17,8 +16,9 @@ def normalised(rows):
 
 
 @pytest.mark.parametrize("name", sorted(catalog()))
-def test_every_canned_query_agrees_on_three_engines(name, queries_seed_kg, queries_seed_kg_rdflib,
-                                                    oxigraph_server):
+def test_every_canned_query_agrees_on_three_engines(
+    name, queries_seed_kg, queries_seed_kg_rdflib, oxigraph_server
+):
     ep = Endpoint(oxigraph_server.query_url, attempts=1, timeout=60)
     for lang in ("en", "ar"):
         embedded = normalised(run_query(queries_seed_kg, name, {}, lang))
@@ -32,8 +32,10 @@ def test_every_canned_query_agrees_on_three_engines(name, queries_seed_kg, queri
 def test_push_replaces_only_okg_graphs(oxigraph_server, queries_seed_kg):
     ep = Endpoint(oxigraph_server.query_url, update_url=oxigraph_server.update_url, attempts=1)
     stale = "https://w3id.org/okg/graph/source/removed-source"
-    ep.update(f'INSERT DATA {{ GRAPH <{stale}> {{ <http://example.org/x> '
-              f'<http://example.org/y> "old" }} }}')
+    ep.update(
+        f"INSERT DATA {{ GRAPH <{stale}> {{ <http://example.org/x> "
+        f'<http://example.org/y> "old" }} }}'
+    )
     counts = push(queries_seed_kg.dataset(), ep)
     graphs = ep.graph_names()
     assert FOREIGN_GRAPH in graphs  # somebody else's graph is left alone
@@ -47,12 +49,15 @@ def test_push_with_graph_store_protocol(oxigraph_server_factory, queries_seed_kg
     server = oxigraph_server_factory()
     ep = Endpoint(server.query_url, gsp_url=server.gsp_url, attempts=1)
     Endpoint(server.query_url, update_url=server.update_url).update(
-        f'INSERT DATA {{ GRAPH <{FOREIGN_GRAPH}> {{ <http://e.org/a> <http://e.org/b> 1 }} }}')
+        f"INSERT DATA {{ GRAPH <{FOREIGN_GRAPH}> {{ <http://e.org/a> <http://e.org/b> 1 }} }}"
+    )
     counts = push(queries_seed_kg.dataset(), ep)
     counts_again = push(queries_seed_kg.dataset(), ep)  # idempotent: PUT replaces
     assert counts == counts_again
-    total = ep.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                      "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/okg/graph/')) }")
+    total = ep.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/okg/graph/')) }"
+    )
     assert int(total.rows[0][0]) == sum(counts.values())
     assert FOREIGN_GRAPH in ep.graph_names()
     rows = run_query(ep, "who-serves-client", {}, "en").python()
@@ -60,20 +65,30 @@ def test_push_with_graph_store_protocol(oxigraph_server_factory, queries_seed_kg
 
 
 def test_cli_push_then_query_over_http(oxigraph_server_factory, tmp_path):
+    from okg.cli import app
     from typer.testing import CliRunner
-
-    from kg.cli import app
 
     runner = CliRunner()
     store = tmp_path / "store"
     assert runner.invoke(app, ["build", "--store", str(store)]).exit_code == 0
     server = oxigraph_server_factory()
-    res = runner.invoke(app, ["push", "--store", str(store), "--endpoint", server.query_url,
-                              "--update-endpoint", server.update_url])
+    res = runner.invoke(
+        app,
+        [
+            "push",
+            "--store",
+            str(store),
+            "--endpoint",
+            server.query_url,
+            "--update-endpoint",
+            server.update_url,
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "graph(s) pushed" in res.output
-    res = runner.invoke(app, ["query", "regulation-exposure", "--endpoint", server.query_url,
-                              "--format", "csv"])
+    res = runner.invoke(
+        app, ["query", "regulation-exposure", "--endpoint", server.query_url, "--format", "csv"]
+    )
     assert res.exit_code == 0, res.output
     assert "2026-08-01" in res.output and "more than 80%" in res.output
     res = runner.invoke(app, ["push", "--store", str(store), "--endpoint", server.query_url])

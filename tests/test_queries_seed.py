@@ -6,10 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from okg.cli import app
+from okg.queries.canned import QueryError, catalog, parse_query, resolve, run_query
 from typer.testing import CliRunner
-
-from kg.catalog import QueryError, catalog, parse_query, resolve, run_query
-from kg.cli import app
 
 runner = CliRunner()
 
@@ -35,9 +34,12 @@ def test_header_columns_are_the_result_columns(queries_seed_kg):
 
 
 def test_param_typing_and_errors():
-    q = parse_query("t", "# title: T\n# question: Q?\n# param: d date 2025-01-01 — day\n"
-                         "# param: e entity - — thing\n# param: n decimal 50 — n\n"
-                         "# columns: a\nSELECT ?a WHERE { }")
+    q = parse_query(
+        "t",
+        "# title: T\n# question: Q?\n# param: d date 2025-01-01 — day\n"
+        "# param: e entity - — thing\n# param: n decimal 50 — n\n"
+        "# columns: a\nSELECT ?a WHERE { }",
+    )
     terms = q.terms({"e": "ikanbi"})
     assert str(terms["e"]) == "https://w3id.org/okg/id/ikanbi"
     assert "e" in terms and str(terms["d"]) == "2025-01-01"
@@ -63,8 +65,12 @@ def test_regulation_exposure_french_ban(queries_seed_kg):
     actors = {r["actor"]: r for r in rows}
     assert actors["Moroccan export-oriented call centres"]["marketShare"] == "more than 80%"
     assert actors["Moroccan export-oriented call centres"]["jobsLow"] == Decimal(200000)
-    assert actors["Large Moroccan call-centre groups that diversified into higher-value services"][
-        "marketShare"] == "unknown"
+    assert (
+        actors["Large Moroccan call-centre groups that diversified into higher-value services"][
+            "marketShare"
+        ]
+        == "unknown"
+    )
     assert "IKANBI" not in actors  # customer care for Belgium: not in the ban's scope
 
 
@@ -72,8 +78,12 @@ def test_market_dependence_keeps_ranges(queries_seed_kg):
     rows = rows_of(queries_seed_kg, "market-dependence", market="FR")
     by = {r["actor"]: r for r in rows}
     m = by["Moroccan export-oriented call centres"]
-    assert (m["stated"], m["qualifier"], m["low"], m["high"]) == ("more than 80%", "lower bound",
-                                                                   80, 100)
+    assert (m["stated"], m["qualifier"], m["low"], m["high"]) == (
+        "more than 80%",
+        "lower bound",
+        80,
+        100,
+    )
     unknown = by["Large Moroccan call-centre groups that diversified into higher-value services"]
     assert unknown["low"] is None and unknown["high"] is None
     assert rows_of(queries_seed_kg, "market-dependence", market="BE") == []
@@ -93,13 +103,18 @@ def test_who_serves_totalenergies(queries_seed_kg):
 
 
 def test_contracts_in_window(queries_seed_kg):
-    rows = rows_of(queries_seed_kg, "contracts-in-window", **{"from": "2025-12-01",
-                                                              "to": "2026-01-31"})
+    rows = rows_of(
+        queries_seed_kg, "contracts-in-window", **{"from": "2025-12-01", "to": "2026-01-31"}
+    )
     got = {(str(r["date"]), r["change"], r["provider"]) for r in rows}
     assert ("2025-12-31", "end", "IKANBI") in got
     assert ("2026-01-01", "start", "Unnamed Moroccan provider") in got
-    assert rows_of(queries_seed_kg, "contracts-in-window", **{"from": "2026-01-02",
-                                                              "to": "2026-01-31"}) == []
+    assert (
+        rows_of(
+            queries_seed_kg, "contracts-in-window", **{"from": "2026-01-02", "to": "2026-01-31"}
+        )
+        == []
+    )
 
 
 def test_relocations_belgium_to_morocco(queries_seed_kg):
@@ -115,8 +130,11 @@ def test_relocations_belgium_to_morocco(queries_seed_kg):
 def test_jobs_by_country_is_honest_about_unknowns(queries_seed_kg):
     rows = rows_of(queries_seed_kg, "jobs", country="BE")
     assert {(r["employmentType"], r["stated"]) for r in rows} == {
-        ("all contract types", "about 163"), ("all contract types", "more than 150"),
-        ("permanent", "about 50"), ("temporary", "about 100")}
+        ("all contract types", "about 163"),
+        ("all contract types", "more than 150"),
+        ("permanent", "about 50"),
+        ("temporary", "about 100"),
+    }
     ma = rows_of(queries_seed_kg, "jobs", country="MA")
     unknown = [r for r in ma if r["qualifier"] == "unknown"]
     assert unknown and all(r["low"] is None and r["high"] is None for r in unknown)
@@ -144,7 +162,8 @@ def test_concentration(queries_seed_kg):
     assert ("Moroccan export-oriented call centres", "market", "France market") in got
     high = rows_of(queries_seed_kg, "concentration", threshold="90")
     assert ("Moroccan export-oriented call centres", "market", "France market") not in {
-        (r["actor"], r["kind"], r["on"]) for r in high}
+        (r["actor"], r["kind"], r["on"]) for r in high
+    }
 
 
 def test_timeline_order_and_kinds(queries_seed_kg):
@@ -163,8 +182,9 @@ def test_downstream_of_the_relocation(queries_seed_kg):
     assert {"IKANBI", "IKANBI Liège contact centre", "Unnamed Moroccan provider"} <= nodes
     assert "TotalEnergies" not in nodes  # the client is upstream, not downstream
     assert "about 163" in {r["jobsStated"] for r in rows}
-    ban = rows_of(queries_seed_kg, "downstream",
-                  event="assahafa-2025-05-25-telemarketing-ban/fr-ban-vote")
+    ban = rows_of(
+        queries_seed_kg, "downstream", event="assahafa-2025-05-25-telemarketing-ban/fr-ban-vote"
+    )
     assert "Moroccan export-oriented call centres" in {r["node"] for r in ban}
 
 
@@ -175,7 +195,7 @@ def test_downstream_path_matches_the_ontology_impact_flow(queries_seed_kg):
     for p, d in rows:
         local = "okg:" + str(p).split("#")[1]
         expected.add(local if str(d).endswith("Outbound") else "^" + local)
-    path = text[text.index("?event (") + 8:text.index(")+ ?node")]
+    path = text[text.index("?event (") + 8 : text.index(")+ ?node")]
     used = {t.strip() for t in path.replace("\n", " ").split("|")}
     assert used == expected
 
@@ -217,13 +237,35 @@ def test_cli_list_shows_all_queries():
 
 
 def test_cli_csv_and_json_keep_arabic(seed_store):
-    res = runner.invoke(app, ["query", "who-serves-client", "--store", str(seed_store),
-                              "--format", "csv", "--lang", "ar"])
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            "who-serves-client",
+            "--store",
+            str(seed_store),
+            "--format",
+            "csv",
+            "--lang",
+            "ar",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "لييج" in res.output and "\\u" not in res.output
     assert res.output.splitlines()[0].startswith("client,contract,provider")
-    res = runner.invoke(app, ["query", "market-dependence", "--store", str(seed_store),
-                              "--format", "json", "-p", "market=FR"])
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            "market-dependence",
+            "--store",
+            str(seed_store),
+            "--format",
+            "json",
+            "-p",
+            "market=FR",
+        ],
+    )
     data = json.loads(res.output)
     assert any(d["quote"].startswith("السوق الفرنسية") and d["low"] == 80 for d in data)
     assert "السوق" in res.output
@@ -233,14 +275,16 @@ def test_cli_table_and_md(seed_store):
     res = runner.invoke(app, ["query", "timeline", "--store", str(seed_store), "--lang", "ar"])
     assert res.exit_code == 0 and "6 row(s)" in res.output
     assert "تشريع" in res.output  # the kind "regulation" in Arabic, no mojibake
-    res = runner.invoke(app, ["query", "jobs", "--store", str(seed_store), "--format", "md",
-                              "-p", "country=BE"])
+    res = runner.invoke(
+        app, ["query", "jobs", "--store", str(seed_store), "--format", "md", "-p", "country=BE"]
+    )
     assert res.output.startswith("| country |") and "| about 163 |" in res.output
 
 
 def test_cli_bad_parameter_is_one_line(seed_store):
-    res = runner.invoke(app, ["query", "contracts-in-window", "--store", str(seed_store),
-                              "-p", "from=2025-13-45"])
+    res = runner.invoke(
+        app, ["query", "contracts-in-window", "--store", str(seed_store), "-p", "from=2025-13-45"]
+    )
     assert res.exit_code == 1
     assert "parameter 'from'" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["query", "timeline", "--store", str(seed_store), "-p", "nope=1"])
@@ -251,10 +295,25 @@ def test_cli_bad_parameter_is_one_line(seed_store):
 
 def test_cli_own_query_file(seed_store, tmp_path):
     own = tmp_path / "mine.rq"
-    own.write_text("SELECT ?l WHERE { ?x okg:countryCode ?code ; rdfs:label ?l "
-                   "FILTER(LANG(?l) = ?lang) }", encoding="utf-8")
-    res = runner.invoke(app, ["query", str(own), "--store", str(seed_store), "--format", "csv",
-                              "--lang", "fr", "-p", "code=MA"])
+    own.write_text(
+        "SELECT ?l WHERE { ?x okg:countryCode ?code ; rdfs:label ?l FILTER(LANG(?l) = ?lang) }",
+        encoding="utf-8",
+    )
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            str(own),
+            "--store",
+            str(seed_store),
+            "--format",
+            "csv",
+            "--lang",
+            "fr",
+            "-p",
+            "code=MA",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert res.output.splitlines() == ["l", "Maroc"]
     bad = tmp_path / "bad.rq"

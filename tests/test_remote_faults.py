@@ -8,11 +8,10 @@ import threading
 import time
 
 import pytest
+from okg.cli import app
+from okg.queries.canned import run_query
+from okg.store.remote import Endpoint, EndpointError
 from typer.testing import CliRunner
-
-from kg.catalog import run_query
-from kg.cli import app
-from kg.remote import Endpoint, EndpointError
 
 runner = CliRunner()
 
@@ -30,9 +29,11 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             self.end_headers()
-            self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": '
-                             rb'[{"x": {"type": "literal", "value": "\u0644\u064a\u064a\u062c", '
-                             b'"xml:lang": "ar"}}]}}')
+            self.wfile.write(
+                b'{"head": {"vars": ["x"]}, "results": {"bindings": '
+                rb'[{"x": {"type": "literal", "value": "\u0644\u064a\u064a\u062c", '
+                b'"xml:lang": "ar"}}]}}'
+            )
             return
         if self.mode == "sleep":
             time.sleep(2.5)
@@ -68,13 +69,16 @@ def _endpoint(url, **kw):
     return ep, delays
 
 
-@pytest.mark.parametrize("mode, reason, retried", [
-    ("500", "EndPointInternalError", True),
-    ("404", "EndPointNotFound", False),
-    ("garbage", "malformed response", False),
-    ("json-not-results", "malformed response", False),
-    ("sleep", "timed out", True),
-])
+@pytest.mark.parametrize(
+    "mode, reason, retried",
+    [
+        ("500", "EndPointInternalError", True),
+        ("404", "EndPointNotFound", False),
+        ("garbage", "malformed response", False),
+        ("json-not-results", "malformed response", False),
+        ("sleep", "timed out", True),
+    ],
+)
 def test_faults_are_one_line_errors(fault_server, mode, reason, retried):
     FaultHandler.mode = mode
     ep, delays = _endpoint(fault_server)

@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
-
-from kg.catalog import load_file
-from kg.cli import app
-from kg.impact import reached_nodes, run_impact
-from kg.namespaces import OKG, OKGD, source_graph
-from kg.projection import project
-from kg.resources import SECTOR_PATH_ENV, data_dir, queries_dir
-from kg.sectors import (
+from okg.analysis.impact import reached_nodes, run_impact
+from okg.analysis.projection import project
+from okg.cli import app
+from okg.loaders import read_files
+from okg.queries.canned import load_file
+from okg.store import KnowledgeGraph
+from okg.store.sectors import (
     SectorError,
     default_prefix,
     lint_module,
@@ -27,10 +25,11 @@ from kg.sectors import (
     scaffold,
     use_sector_path,
 )
-from kg.shacl import check_bundles
-from kg.store import KnowledgeGraph
-from loaders import read_files
-from loaders.vocabulary import discover_modules, load_vocabulary
+from okg.store.shacl import check_bundles
+from okg.terms.namespaces import OKG, OKGD, source_graph
+from okg.terms.resources import SECTOR_PATH_ENV, data_dir, queries_dir
+from okg.terms.vocabulary import discover_modules, load_vocabulary
+from typer.testing import CliRunner
 
 AUTO = "https://w3id.org/okg/sector/automotive#"
 SCENARIO = "automotive-harness-illustrative"
@@ -54,6 +53,7 @@ def seeded() -> KnowledgeGraph:
 
 
 # -- listing and the sector path -----------------------------------------------------------------
+
 
 def test_list_shows_the_shipped_modules_with_counts():
     summaries = {s.name: s for s in list_modules()}
@@ -104,9 +104,13 @@ ex:Spinning a okg:Activity , owl:NamedIndividual ; okg:key "{activity_key}" ;
     rdfs:label "spinning"@en , "filage"@fr , "غزل"@ar ;
     skos:definition "Spinning yarn."@en , "Filer."@fr , "غزل الخيوط."@ar .
 """
-GOOD_VALUES = {"imports": "owl:imports <https://w3id.org/okg/ontology> ;",
-               "superclass": "okg:Firm", "ar_definition": '"مصنع غزل."@ar',
-               "superproperty": "okg:client", "activity_key": "ex-spinning"}
+GOOD_VALUES = {
+    "imports": "owl:imports <https://w3id.org/okg/ontology> ;",
+    "superclass": "okg:Firm",
+    "ar_definition": '"مصنع غزل."@ar',
+    "superproperty": "okg:client",
+    "activity_key": "ex-spinning",
+}
 
 
 def lint(tmp_path: Path, monkeypatch, **changes) -> list[str]:
@@ -122,14 +126,22 @@ def test_lint_accepts_a_complete_module(tmp_path, monkeypatch):
     assert lint(tmp_path, monkeypatch) == []
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"imports": ""}, "does not owl:imports the core"),
-    ({"ar_definition": '"x"@en'}, "ex:Mill has no skos:definition in ar"),
-    ({"superclass": "okg:Factory"}, "rdfs:subClassOf okg:Factory, which is not a declared class"),
-    ({"superproperty": "okg:customer"}, "okg:customer, which is not a declared property"),
-    ({"activity_key": "telemarketing"},
-     "key 'telemarketing' of ex:Spinning is also the key of cc:Telemarketing"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"imports": ""}, "does not owl:imports the core"),
+        ({"ar_definition": '"x"@en'}, "ex:Mill has no skos:definition in ar"),
+        (
+            {"superclass": "okg:Factory"},
+            "rdfs:subClassOf okg:Factory, which is not a declared class",
+        ),
+        ({"superproperty": "okg:customer"}, "okg:customer, which is not a declared property"),
+        (
+            {"activity_key": "telemarketing"},
+            "key 'telemarketing' of ex:Spinning is also the key of cc:Telemarketing",
+        ),
+    ],
+)
 def test_lint_names_each_problem(tmp_path, monkeypatch, change, expected):
     problems = lint(tmp_path, monkeypatch, **change)
     assert any(expected in p for p in problems), problems
@@ -142,6 +154,7 @@ def test_shipped_modules_pass_lint():
 
 
 # -- okg sector check ----------------------------------------------------------------------------
+
 
 @java
 @pytest.mark.reasoner
@@ -162,8 +175,9 @@ def test_sector_check_reports_a_shape_violation_in_the_example(tmp_path):
     bad = tmp_path / "bad.yaml"
     text = (data_dir() / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
     bad.write_text(text.replace("    halts: eurocar\n", ""), encoding="utf-8")
-    result = runner.invoke(app, ["sector", "check", "automotive", "--no-reasoner",
-                                 "--example", str(bad)])
+    result = runner.invoke(
+        app, ["sector", "check", "automotive", "--no-reasoner", "--example", str(bad)]
+    )
     assert result.exit_code == 1
     assert "A plant stoppage names the firm it halts" in result.output
 
@@ -177,18 +191,23 @@ def test_sector_check_unknown_module_is_one_line_error():
 
 # -- scaffolding -------------------------------------------------------------------------------
 
+
 def test_new_scaffolds_three_files_that_check_and_refuses_to_overwrite(tmp_path):
     folder = tmp_path / "sectors"
     result = runner.invoke(app, ["sector", "new", "textiles", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == [
-        "test_textiles.py", "textiles-example.yaml", "textiles.ttl"]
+        "test_textiles.py",
+        "textiles-example.yaml",
+        "textiles.ttl",
+    ]
     before = (folder / "textiles.ttl").read_text(encoding="utf-8")
     again = runner.invoke(app, ["sector", "new", "textiles", "--dir", str(folder)])
     assert again.exit_code == 1 and "already exists" in again.output
     assert (folder / "textiles.ttl").read_text(encoding="utf-8") == before
-    checked = runner.invoke(app, ["--sector-path", str(folder), "sector", "check", "textiles",
-                                  "--no-reasoner"])
+    checked = runner.invoke(
+        app, ["--sector-path", str(folder), "sector", "check", "textiles", "--no-reasoner"]
+    )
     assert checked.exit_code == 0, checked.output
     assert "textiles:madeBy ⊑ okg:provider" in checked.output
 
@@ -201,13 +220,16 @@ def test_new_refuses_to_overwrite_any_file(tmp_path):
     assert (tmp_path / "test_weaving.py").read_text(encoding="utf-8") == "# mine\n"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["Bad-Name"], "module name 'Bad-Name'"),
-    (["weaving", "--prefix", "cc"], "prefix 'cc' is already used"),
-    (["weaving", "--prefix", "9x"], "prefix '9x'"),
-    (["weaving", "--namespace", "urn:x"], "namespace 'urn:x'"),
-    (["automotive"], "already exists"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Bad-Name"], "module name 'Bad-Name'"),
+        (["weaving", "--prefix", "cc"], "prefix 'cc' is already used"),
+        (["weaving", "--prefix", "9x"], "prefix '9x'"),
+        (["weaving", "--namespace", "urn:x"], "namespace 'urn:x'"),
+        (["automotive"], "already exists"),
+    ],
+)
 def test_new_rejects_bad_names(tmp_path, args, message):
     result = runner.invoke(app, ["sector", "new", *args, "--dir", str(tmp_path)])
     assert result.exit_code == 1
@@ -217,14 +239,27 @@ def test_new_rejects_bad_names(tmp_path, args, message):
 
 def test_the_scaffolded_test_passes(tmp_path):
     scaffold("weaving", tmp_path)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           str(tmp_path / "test_weaving.py")],
-                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(tmp_path / "test_weaving.py"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "failed" not in done.stdout
 
 
 # -- the automotive example --------------------------------------------------------------------
+
 
 def test_automotive_facts_are_written_with_the_sector_relations(seeded):
     """The fact file writes buyer/supplier; okg:client/provider only appear in the derived graph."""
@@ -237,33 +272,44 @@ def test_automotive_facts_are_written_with_the_sector_relations(seeded):
 
 
 def test_automotive_facts_are_all_illustrative(seeded):
-    rows = seeded.query("""
+    rows = seeded.query(
+        """
         SELECT DISTINCT ?x WHERE {
           GRAPH ?g { ?x prov:hadPrimarySource ?s }
           FILTER NOT EXISTS { GRAPH ?g { ?x okg:illustrative true } }
-        }""", {"g": source_graph(SCENARIO)}).rows
+        }""",
+        {"g": source_graph(SCENARIO)},
+    ).rows
     assert rows == []
 
 
 def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
     """The sector relations, seen as the core ones they refine, chain from the stoppage in France
     to the Moroccan suppliers' workforce and, across sectors, to a contact centre's jobs."""
-    rows = seeded.query("""
+    rows = seeded.query(
+        """
         SELECT DISTINCT ?supplier ?jobs ?country WHERE {
           ?event okg:stops ?carmaker .
           ?contract okg:client ?carmaker ; okg:provider ?supplier .
           ?jobs okg:employer ?supplier ; okg:attributedTo ?contract .
           ?supplier okg:country ?c . ?c okg:countryCode ?country .
-        }""", {"event": STOPPAGE}).python()
+        }""",
+        {"event": STOPPAGE},
+    ).python()
     assert {(r["supplier"], r["country"]) for r in rows} == {
-        (str(OKGD["harness-alpha"]), "MA"), (str(OKGD["harness-beta"]), "MA")}
-    cross = seeded.query("""
+        (str(OKGD["harness-alpha"]), "MA"),
+        (str(OKGD["harness-beta"]), "MA"),
+    }
+    cross = seeded.query(
+        """
         SELECT DISTINCT ?operator WHERE {
           ?event okg:stops ?carmaker .
           ?c1 okg:client ?carmaker ; okg:provider ?supplier .
           ?c2 okg:client ?supplier ; okg:provider ?operator .
           ?operator a <https://w3id.org/okg/sector/call-centres#ContactCentreOperator> .
-        }""", {"event": STOPPAGE}).rows
+        }""",
+        {"event": STOPPAGE},
+    ).rows
     assert cross == [(OKGD["atlas-contact"],)]
 
 
@@ -290,13 +336,15 @@ def test_project_and_sector_relation_keep_their_own_predicate(seeded):
     assert str(STOPPAGE) in G
 
 
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True))
 @example(name="true")  # a YAML boolean when unquoted
 @example(name="a")  # the Turtle keyword for rdf:type
 def test_any_valid_name_scaffolds_a_module_that_lints_and_loads_clean(
-        tmp_path_factory, monkeypatch, name):
+    tmp_path_factory, monkeypatch, name
+):
     folder = tmp_path_factory.mktemp("scaffold")
     monkeypatch.setenv(SECTOR_PATH_ENV, "")
     taken = set(load_vocabulary().prefixes) | {m.prefix for m in discover_modules().values()}
@@ -314,28 +362,44 @@ def test_any_valid_name_scaffolds_a_module_that_lints_and_loads_clean(
 
 # -- fact files and module terms ---------------------------------------------------------------
 
+
 def _fact_file(tmp_path: Path, modules: str, record: str) -> Path:
     path = tmp_path / "facts.yaml"
-    path.write_text(f"""\
+    path.write_text(
+        f"""\
 okg: 1
 source: {{id: sector-terms, title: T, language: en, note: "Illustrative."}}
 modules: {modules}
 facts:
-{record}""", encoding="utf-8")
+{record}""",
+        encoding="utf-8",
+    )
     return path
 
 
-@pytest.mark.parametrize(("modules", "record", "expected"), [
-    ("[]", "  - {id: x, type: auto:Carmaker, label: X, illustrative: true}\n",
-     ":5: [type] 'auto:Carmaker' belongs to sector module 'automotive', which this file does not"),
-    ("[automotive]", "  - {id: x, type: auto:Carmakr, label: X, illustrative: true}\n",
-     ":5: [type] unknown type 'auto:Carmakr'"),
-    ("[automotive]",
-     "  - id: x\n    type: auto:SupplyContract\n    buyer: nobody\n    illustrative: true\n",
-     ":7: [buyer] unknown economic actor 'nobody'"),
-])
-def test_sector_terms_in_fact_files_are_checked_with_file_and_line(tmp_path, modules, record,
-                                                                    expected):
+@pytest.mark.parametrize(
+    ("modules", "record", "expected"),
+    [
+        (
+            "[]",
+            "  - {id: x, type: auto:Carmaker, label: X, illustrative: true}\n",
+            ":5: [type] 'auto:Carmaker' belongs to sector module 'automotive', which this file does not",
+        ),
+        (
+            "[automotive]",
+            "  - {id: x, type: auto:Carmakr, label: X, illustrative: true}\n",
+            ":5: [type] unknown type 'auto:Carmakr'",
+        ),
+        (
+            "[automotive]",
+            "  - id: x\n    type: auto:SupplyContract\n    buyer: nobody\n    illustrative: true\n",
+            ":7: [buyer] unknown economic actor 'nobody'",
+        ),
+    ],
+)
+def test_sector_terms_in_fact_files_are_checked_with_file_and_line(
+    tmp_path, modules, record, expected
+):
     result = runner.invoke(app, ["validate", str(_fact_file(tmp_path, modules, record))])
     assert result.exit_code == 1
     assert expected in result.output, result.output
@@ -359,9 +423,12 @@ bad:PlantFirm a owl:Class ; rdfs:subClassOf okg:Site , okg:Firm ;
 @pytest.mark.reasoner
 def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
     (tmp_path / "bad.ttl").write_text(INCONSISTENT_MODULE, encoding="utf-8")
-    _fact_file(tmp_path, "[bad]",
-               "  - {id: bad-plant, type: bad:PlantFirm, label: P, siteOf: bad-plant,"
-               " country: MA, illustrative: true}\n")
+    _fact_file(
+        tmp_path,
+        "[bad]",
+        "  - {id: bad-plant, type: bad:PlantFirm, label: P, siteOf: bad-plant,"
+        " country: MA, illustrative: true}\n",
+    )
     result = runner.invoke(app, ["--sector-path", str(tmp_path), "sector", "check", "bad"])
     assert result.exit_code == 1
     assert "problem: HermiT: the ontology and data are inconsistent" in result.output

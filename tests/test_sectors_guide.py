@@ -46,22 +46,26 @@ def test_following_the_guide_literally_works(tmp_path):
             target = work / mark.group(2)
             target.parent.mkdir(parents=True, exist_ok=True)
             with target.open("a" if mark.group(1) == "append to" else "w", encoding="utf-8") as f:
-                f.write(text[mark.end():])
+                f.write(text[mark.end() :])
             continue
         assert kind == "bash", f"unexpected block kind {kind}"
         if not reasoner:
             text = text.replace("sector check aerospace", "sector check aerospace --no-reasoner")
-        script = (f"set -euo pipefail\nsource {shlex.quote(str(env_file))}\n{text}\n"
-                  f"export -p > {shlex.quote(str(env_file))}\n")
-        done = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True,
-                              text=True, check=False)
+        script = (
+            f"set -euo pipefail\nsource {shlex.quote(str(env_file))}\n{text}\n"
+            f"export -p > {shlex.quote(str(env_file))}\n"
+        )
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, f"step failed:\n{text}\n{done.stdout}\n{done.stderr}"
         outputs[text] = done.stdout
     joined = "\n".join(outputs.values())
     assert "aerospace: ok" in joined
     assert "aero:machinedBy ⊑ okg:provider" in joined
-    assert ("Atlas Aero Parts (fictional) works for Skyframe (fictional airframer): "
-            "about 250 jobs") in joined
+    assert (
+        "Atlas Aero Parts (fictional) works for Skyframe (fictional airframer): about 250 jobs"
+    ) in joined
     assert "loaded aerospace-programme-illustrative" in joined
     assert (work / "aerospace.html").stat().st_size > 0
     impact = next(out for text, out in outputs.items() if text.startswith("okg impact"))

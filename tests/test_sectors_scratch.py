@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from kg.catalog import load_file
-from kg.namespaces import OKGD
-from kg.resources import SECTOR_PATH_ENV, queries_dir
-from kg.store import KnowledgeGraph
+from okg.queries.canned import load_file
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import OKGD
+from okg.terms.resources import SECTOR_PATH_ENV, queries_dir
 
 MODULE = """\
 @prefix aero: <https://example.org/sector/aerospace#> .
@@ -121,8 +120,13 @@ facts:
 
 
 def okg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
-                          text=True, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "okg.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +173,9 @@ def test_a_query_sees_the_module_relations_as_core_ones(scratch, monkeypatch):
           ?w okg:employer ?provider ; okg:attributedTo ?contract ; okg:headcount ?q .
           ?q okg:pointValue ?jobs .
         }""").python()
-    assert rows == [{"client": str(OKGD["skyframe"]), "provider": str(OKGD["atlas-parts"]),
-                     "jobs": 250}]
+    assert rows == [
+        {"client": str(OKGD["skyframe"]), "provider": str(OKGD["atlas-parts"]), "jobs": 250}
+    ]
 
 
 def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, monkeypatch):
@@ -179,7 +184,8 @@ def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, 
     query = load_file(queries_dir() / "who-serves-client.rq")
     rows = KnowledgeGraph.open(store).query(query.text, query.terms({"client": "skyframe"}))
     assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows.dicts()} == {
-        ("Atlas Parts", "machining")}
+        ("Atlas Parts", "machining")
+    }
 
 
 def test_okg_impact_follows_the_module_relations(scratch):

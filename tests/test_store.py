@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import DERIVED_GRAPH, OKG, OKGD, source_graph
+from okg.terms.resources import data_dir
 from rdflib import BNode, Dataset, URIRef
-
-from kg.namespaces import DERIVED_GRAPH, OKG, OKGD, source_graph
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
 
 SEED = [
     data_dir() / "totalenergies-ikanbi-2025.yaml",
@@ -179,7 +178,7 @@ def test_csv_loader(tmp_path):
 
 
 def test_csv_errors_name_line_and_column(tmp_path):
-    from loaders import LoadError, read_files
+    from okg.loaders import LoadError, read_files
 
     (tmp_path / "t.source.yaml").write_text(
         "source: {id: t, title: T, language: fr}\n", encoding="utf-8"
@@ -209,7 +208,7 @@ def test_rdf_loader_and_parse_error(tmp_path):
     bad.write_text(
         "@prefix okg: <https://w3id.org/okg/ontology#> .\n\nokg:a okg:b \n", encoding="utf-8"
     )
-    from loaders import LoadError, read_files
+    from okg.loaders import LoadError, read_files
 
     with pytest.raises(LoadError) as exc:
         read_files([bad])

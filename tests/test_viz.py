@@ -9,27 +9,32 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from okg.cli import app
+from okg.figures.intervals import Interval
+from okg.store import KnowledgeGraph
+from okg.terms.resources import data_dir
+from okg.viz.cut import group_firms, neighbourhood, resolve, subview
+from okg.viz.extract import extract
+from okg.viz.layout import layout
+from okg.viz.model import Edge, Impact, Node, View
+from okg.viz.page import node_size, payload, render, safe_json
+from okg.viz.views import ViewError, network_view
 from typer.testing import CliRunner
-
-from kg.cli import app
-from kg.intervals import Interval
-from kg.resources import data_dir
-from kg.store import KnowledgeGraph
-from viz.cut import group_firms, neighbourhood, resolve, subview
-from viz.extract import extract
-from viz.layout import layout
-from viz.model import Edge, Impact, Node, View
-from viz.page import node_size, payload, render, safe_json
-from viz.views import ViewError, network_view
 
 ID = "https://w3id.org/okg/id/"
 IKANBI = ID + "ikanbi"
 JOBS_163 = ID + "totalenergies-ikanbi-relocation/ikanbi-jobs-163"
 CONTRACT = ID + "totalenergies-ikanbi-relocation/total-fr-customer-service-ikanbi"
-HOSTILE = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>",
-           "<!-- x", "&amp; \u2028 \u2029 ]]>"]
-SEED = [data_dir() / "totalenergies-ikanbi-2025.yaml",
-        data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "<!-- x",
+    "&amp; \u2028 \u2029 ]]>",
+]
+SEED = [
+    data_dir() / "totalenergies-ikanbi-2025.yaml",
+    data_dir() / "assahafa-2025-05-25-telemarketing-ban.yaml",
+]
 runner = CliRunner()
 
 
@@ -79,8 +84,9 @@ def test_extract_open_and_unknown_figures(seed):
     assert unknown.jobs is not None and not unknown.jobs.known  # never zero
 
 
-@pytest.mark.parametrize("lang,label,edge", [("fr", "Maroc", "prestataire"),
-                                             ("ar", "المغرب", "المزود")])
+@pytest.mark.parametrize(
+    "lang,label,edge", [("fr", "Maroc", "prestataire"), ("ar", "المغرب", "المزود")]
+)
 def test_labels_follow_the_language(seed, lang, label, edge):
     v = extract(seed, lang)
     assert v.nodes[ID + "country/MA"].label == label
@@ -89,11 +95,22 @@ def test_labels_follow_the_language(seed, lang, label, edge):
 
 # -- cuts and grouping -----------------------------------------------------------------------
 def _chain_view() -> View:
-    nodes = {k: Node(k, k, cat, cat) for k, cat in
-             [("a", "firm"), ("k", "contract"), ("b", "firm"), ("FR", "country"),
-              ("c", "firm")]}
-    edges = [Edge("k", "a", "p", "provider"), Edge("k", "b", "c", "client"),
-             Edge("a", "FR", "country", "country"), Edge("c", "FR", "country", "country")]
+    nodes = {
+        k: Node(k, k, cat, cat)
+        for k, cat in [
+            ("a", "firm"),
+            ("k", "contract"),
+            ("b", "firm"),
+            ("FR", "country"),
+            ("c", "firm"),
+        ]
+    }
+    edges = [
+        Edge("k", "a", "p", "provider"),
+        Edge("k", "b", "c", "client"),
+        Edge("a", "FR", "country", "country"),
+        Edge("c", "FR", "country", "country"),
+    ]
     return View(nodes, edges, "en")
 
 
@@ -120,8 +137,9 @@ def _firms(n: int) -> View:
     for i in range(n):
         f = f"f{i}"
         jobs = Interval.of(10, 20) if i % 3 else None
-        nodes[f] = Node(f, f"firm {i}", "firm", "firm", jobs=jobs,
-                        country="FR" if i % 2 else "MA", sector="S")
+        nodes[f] = Node(
+            f, f"firm {i}", "firm", "firm", jobs=jobs, country="FR" if i % 2 else "MA", sector="S"
+        )
         edges.append(Edge(f, nodes[f].country, "country", "country"))
         nodes[f"w{i}"] = Node(f"w{i}", "w", "workforce", "workforce")
         edges.append(Edge(f"w{i}", f, "employer", "employer"))
@@ -200,18 +218,33 @@ def _hostile_view() -> View:
     nodes = {f"n{i}": Node(f"n{i}", t, "firm", t) for i, t in enumerate(HOSTILE)}
     nodes["n0"].attributes.append((HOSTILE[1], HOSTILE[0]))
     edges = [Edge("n0", "n1", HOSTILE[1], HOSTILE[0])]
-    v = View(nodes, edges, "en", kinds={"firm": HOSTILE[0]}, notices=[HOSTILE[1]],
-             title=HOSTILE[0])
+    v = View(nodes, edges, "en", kinds={"firm": HOSTILE[0]}, notices=[HOSTILE[1]], title=HOSTILE[0])
     return v
 
 
 def test_page_escapes_every_text_from_data():
-    html = render(_hostile_view(), report={
-        "before": [{"heading": HOSTILE[0], "paragraphs": [HOSTILE[1]], "columns": [HOSTILE[0]],
-                    "rows": [[HOSTILE[1]]], "entries": [{"title": HOSTILE[0], "lines": [],
-                                                         "quotes": [{"text": HOSTILE[1],
-                                                                     "lang": "ar"}]}]}],
-        "network": HOSTILE[0], "after": []})
+    html = render(
+        _hostile_view(),
+        report={
+            "before": [
+                {
+                    "heading": HOSTILE[0],
+                    "paragraphs": [HOSTILE[1]],
+                    "columns": [HOSTILE[0]],
+                    "rows": [[HOSTILE[1]]],
+                    "entries": [
+                        {
+                            "title": HOSTILE[0],
+                            "lines": [],
+                            "quotes": [{"text": HOSTILE[1], "lang": "ar"}],
+                        }
+                    ],
+                }
+            ],
+            "network": HOSTILE[0],
+            "after": [],
+        },
+    )
     assert "<img" not in html
     assert len(re.findall(r"<script\b", html)) == 4  # json, vis-network, the page, + vis's own
     assert html.count("</script>") == 3
@@ -242,6 +275,7 @@ def test_payload_nodes_have_positions_sizes_and_no_physics(seed):
 def test_node_size_grows_with_jobs_on_a_log_scale():
     def size(jobs):
         return node_size(Node("x", "x", "firm", "firm", jobs=jobs))
+
     assert size(None) == 7.0
     assert size(Interval.between(None, None, None)) == 7.0
     assert size(Interval.of(10, 99)) == size(Interval.of(50, 99)) == 20.0
@@ -282,13 +316,16 @@ def test_cli_viz_writes_an_offline_page(store, tmp_path):
     assert res.exit_code == 0 and "grouped" in res.output
 
 
-@pytest.mark.parametrize("args,message", [
-    (["viz", "--focus", "nope"], "error: no entity 'nope' in the store"),
-    (["viz", "--lang", "de"], "error: --lang must be one of en, fr, ar"),
-    (["viz", "--max-nodes", "0"], "error: --max-nodes must be at least 1"),
-    (["viz", "--event", "nope"], "error: no event 'nope'"),
-    (["report", "nope"], "error: no event 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["viz", "--focus", "nope"], "error: no entity 'nope' in the store"),
+        (["viz", "--lang", "de"], "error: --lang must be one of en, fr, ar"),
+        (["viz", "--max-nodes", "0"], "error: --max-nodes must be at least 1"),
+        (["viz", "--event", "nope"], "error: no event 'nope'"),
+        (["report", "nope"], "error: no event 'nope'"),
+    ],
+)
 def test_cli_errors_are_one_line(store, tmp_path, args, message):
     res = runner.invoke(app, [*args, "--store", store, "--out", str(tmp_path / "x.html")])
     assert res.exit_code == 1
@@ -299,8 +336,8 @@ def test_cli_errors_are_one_line(store, tmp_path, args, message):
 
 # -- events ----------------------------------------------------------------------------------
 def test_mark_impact_and_report_blocks_follow_the_result(seed):
-    from viz.report import report_blocks
-    from viz.views import event_view, mark_impact, run_event
+    from okg.viz.report import report_blocks
+    from okg.viz.views import event_view, mark_impact, run_event
 
     result = run_event(seed, "total-relocation", "2026-02-01")
     view = extract(seed, "en")
@@ -331,11 +368,17 @@ def test_extract_is_the_same_on_both_engines(seed):
     ref.load(SEED)
     a, b = extract(seed, "ar"), extract(ref, "ar")
     assert a.nodes.keys() == b.nodes.keys()
-    assert [(e.source, e.relation, e.target, e.label) for e in a.edges] == \
-        [(e.source, e.relation, e.target, e.label) for e in b.edges]
+    assert [(e.source, e.relation, e.target, e.label) for e in a.edges] == [
+        (e.source, e.relation, e.target, e.label) for e in b.edges
+    ]
     for k, n in a.nodes.items():
         m = b.nodes[k]
-        assert (n.label, n.figures, n.attributes, n.jobs) == (m.label, m.figures, m.attributes,
-                                                              m.jobs)
-        assert [(s.title, s.meta, s.quotes) for s in n.sources] == \
-            [(s.title, s.meta, s.quotes) for s in m.sources]
+        assert (n.label, n.figures, n.attributes, n.jobs) == (
+            m.label,
+            m.figures,
+            m.attributes,
+            m.jobs,
+        )
+        assert [(s.title, s.meta, s.quotes) for s in n.sources] == [
+            (s.title, s.meta, s.quotes) for s in m.sources
+        ]

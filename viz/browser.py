@@ -30,9 +30,16 @@ import time
 from pathlib import Path
 
 CHROMIUM = os.environ.get("OKG_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--hide-scrollbars",
-         "--remote-debugging-pipe"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+]
 
 
 class BrowserError(RuntimeError):
@@ -56,8 +63,13 @@ def _high(*fds: int) -> tuple[int, ...]:
 class Chromium:
     """A headless Chromium with one page; use as a context manager."""
 
-    def __init__(self, executable: str = CHROMIUM, width: int = 1400, height: int = 900,
-                 timeout: float = 30.0):
+    def __init__(
+        self,
+        executable: str = CHROMIUM,
+        width: int = 1400,
+        height: int = 900,
+        timeout: float = 30.0,
+    ):
         self.executable = executable
         self.width, self.height = width, height
         self.timeout = timeout
@@ -97,23 +109,38 @@ class Chromium:
             os.dup2(to_child_r, 3)
             os.dup2(from_child_w, 4)
 
-        cmd = [self.executable, *FLAGS, f"--user-data-dir={self._profile}",
-               f"--window-size={self.width},{self.height}", "about:blank"]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, close_fds=False,
-                                     preexec_fn=wire, start_new_session=True)
+        cmd = [
+            self.executable,
+            *FLAGS,
+            f"--user-data-dir={self._profile}",
+            f"--window-size={self.width},{self.height}",
+            "about:blank",
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=wire,
+            start_new_session=True,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         threading.Thread(target=self._read, args=(self._from_child,), daemon=True).start()
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
-        attached = self.call("Target.attachToTarget",
-                             {"targetId": target["targetId"], "flatten": True}, session=False)
+        attached = self.call(
+            "Target.attachToTarget",
+            {"targetId": target["targetId"], "flatten": True},
+            session=False,
+        )
         self._session = attached["sessionId"]
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": self.width, "height": self.height, "deviceScaleFactor": 1,
-                   "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def close(self) -> None:
         proc = self.proc
@@ -160,12 +187,17 @@ class Chromium:
         if method == "Network.requestWillBeSent":
             self.requests.append(params["request"]["url"])
         elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
-            self.errors.append("console: " + " ".join(
-                str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+            self.errors.append(
+                "console: "
+                + " ".join(
+                    str(a.get("value", a.get("description", ""))) for a in params.get("args", [])
+                )
+            )
         elif method == "Runtime.exceptionThrown":
             d = params.get("exceptionDetails", {})
-            self.errors.append("exception: " + str(d.get("exception", {}).get(
-                "description", d.get("text", ""))))
+            self.errors.append(
+                "exception: " + str(d.get("exception", {}).get("description", d.get("text", "")))
+            )
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             self.errors.append("log: " + params["entry"].get("text", ""))
         elif method == "Page.javascriptDialogOpening":
@@ -183,11 +215,16 @@ class Chromium:
                 msg["sessionId"] = session
             data = json.dumps(msg).encode("utf-8") + b"\0"
             while data:
-                data = data[os.write(self._to_child, data):]
+                data = data[os.write(self._to_child, data) :]
         return mid
 
-    def call(self, method: str, params: dict | None = None, session: bool = True,
-             timeout: float | None = None) -> dict:
+    def call(
+        self,
+        method: str,
+        params: dict | None = None,
+        session: bool = True,
+        timeout: float | None = None,
+    ) -> dict:
         """Send one command and wait (bounded) for its result."""
         try:
             mid = self._send(method, params, self._session if session else None)
@@ -204,8 +241,12 @@ class Chromium:
         return reply.get("result", {})
 
     # -- page --------------------------------------------------------------------------
-    def open(self, path: Path | str, ready: str | None = "window.okgReady === true",
-             timeout: float | None = None) -> float:
+    def open(
+        self,
+        path: Path | str,
+        ready: str | None = "window.okgReady === true",
+        timeout: float | None = None,
+    ) -> float:
         """Load a file and wait until *ready* (a JS expression) is true; seconds it took."""
         url = Path(path).resolve().as_uri() if "://" not in str(path) else str(path)
         start = time.monotonic()
@@ -216,8 +257,10 @@ class Chromium:
 
     def evaluate(self, expression: str) -> object:
         """The value of a JS expression in the page (JSON-able values only)."""
-        res = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                             "awaitPromise": True})
+        res = self.call(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
         if "exceptionDetails" in res:
             d = res["exceptionDetails"]
             raise BrowserError(f"{expression!r}: {d.get('exception', {}).get('description', d)}")
@@ -242,9 +285,10 @@ class Chromium:
         return out
 
 
-def screenshot(page: Path | str, out: Path | str, width: int = 1400, height: int = 900,
-               timeout: float = 60.0) -> Path:
-    """Open a page written by :mod:`viz.page` in headless Chromium and save a PNG of it."""
+def screenshot(
+    page: Path | str, out: Path | str, width: int = 1400, height: int = 900, timeout: float = 60.0
+) -> Path:
+    """Open a page written by :mod:`okg.viz.page` in headless Chromium and save a PNG of it."""
     with Chromium(width=width, height=height, timeout=timeout) as browser:
         browser.open(page)
         browser.evaluate("new Promise(r => requestAnimationFrame(() => r(true)))")

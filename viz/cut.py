@@ -6,12 +6,12 @@ markets, activities, sectors, languages, cities) are reached but not crossed: th
 and crossing them would pull in everything that shares a country.
 
 Above the budget, firms are grouped by country and sector (by country alone if that is still too
-many), with their count and the sum of their jobs (:func:`kg.intervals.total`: firms with no
+many), with their count and the sum of their jobs (:func:`okg.figures.intervals.total`: firms with no
 jobs figure are counted apart and leave the sum open above). Facts and sites attached to a
 grouped firm (contracts, workforce, dependencies, shares, tenders, memberships, sites) are folded
 into its group; edges between groups are merged and counted. The page says so.
 
->>> from viz.model import Node, Edge, View
+>>> from okg.viz.model import Node, Edge, View
 >>> v = View({i: Node(i, i, "firm", "firm", country="FR") for i in "abc"},
 ...          [Edge("a", "b", "p", "p")], "en")
 >>> sorted(neighbourhood(v, {"a"}, 1))
@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from kg.intervals import total
-from viz.model import Edge, Impact, Node, View
-from viz.style import FIRM_LIKE, FOLDED, REFERENCE, text
+from okg.figures.intervals import total
+from okg.viz.model import Edge, Impact, Node, View
+from okg.viz.style import FIRM_LIKE, FOLDED, REFERENCE, text
 
 
 def neighbourhood(view: View, seeds: Iterable[str], depth: int) -> set[str]:
@@ -77,10 +77,13 @@ def resolve(view: View, key: str, categories: Iterable[str] | None = None) -> st
 
 def actors_in(view: View, sector: str | None = None, country: str | None = None) -> set[str]:
     """Firms and segments whose sector and country nodes are *sector* and *country* (node ids)."""
-    return {n.id for n in view.nodes.values()
-            if n.category in FIRM_LIKE | {"segment"}
-            and (sector is None or n.sector == sector)
-            and (country is None or n.country == country)}
+    return {
+        n.id
+        for n in view.nodes.values()
+        if n.category in FIRM_LIKE | {"segment"}
+        and (sector is None or n.sector == sector)
+        and (country is None or n.country == country)
+    }
 
 
 def group_firms(view: View, budget: int) -> View:
@@ -93,8 +96,16 @@ def group_firms(view: View, budget: int) -> View:
     by = "by_country_sector"
     if len(out.nodes) > budget:
         out, by = _grouped(view, firms, by_sector=False), "by_country"
-    out.notices.append(text("grouped", lang, n=f"{len(view.nodes):,}", budget=f"{budget:,}",
-                            firms=f"{len(firms):,}", by=text(by, lang)))
+    out.notices.append(
+        text(
+            "grouped",
+            lang,
+            n=f"{len(view.nodes):,}",
+            budget=f"{budget:,}",
+            firms=f"{len(firms):,}",
+            by=text(by, lang),
+        )
+    )
     if len(out.nodes) > budget:
         degree = Counter()
         for e in out.edges:
@@ -140,26 +151,39 @@ def _grouped(view: View, firms: list[Node], by_sector: bool) -> View:
     return View(nodes, edges, view.lang, view.kinds, list(view.notices), view.title)
 
 
-def _group_node(view: View, gid: str, group: list[Node], folded: list[str],
-                by_sector: bool) -> Node:
+def _group_node(
+    view: View, gid: str, group: list[Node], folded: list[str], by_sector: bool
+) -> Node:
     lang = view.lang
     first = group[0]
     keys = [first.country] + ([first.sector] if by_sector else [])
-    name = " · ".join(view.nodes[k].label if k in view.nodes else k.rsplit("/", 1)[-1]
-                      for k in keys if k) or "?"
+    name = (
+        " · ".join(
+            view.nodes[k].label if k in view.nodes else k.rsplit("/", 1)[-1] for k in keys if k
+        )
+        or "?"
+    )
     jobs, unknown = total(f.jobs for f in group if f.jobs is not None)
     no_figure = sum(1 for f in group if f.jobs is None) + unknown
-    node = Node(id=gid, label=f"{name}: {len(group):,} {text('firms', lang)}",
-                category="group", kind=text("group", lang), members=len(group), jobs=jobs,
-                country=first.country, sector=first.sector if by_sector else None)
+    node = Node(
+        id=gid,
+        label=f"{name}: {len(group):,} {text('firms', lang)}",
+        category="group",
+        kind=text("group", lang),
+        members=len(group),
+        jobs=jobs,
+        country=first.country,
+        sector=first.sector if by_sector else None,
+    )
     node.attributes.append((text("firms", lang), f"{len(group):,}"))
     node.attributes.append((text("jobs", lang), jobs.format()))
     if no_figure:
         node.attributes.append((text("unknown_jobs", lang), f"{no_figure:,}"))
     hit = [view.nodes[x] for x in folded if view.nodes[x].impact is not None]
     if hit:
-        node.impact = Impact([(text("affected", lang), f"{len(hit):,}")],
-                             on_path=any(h.impact.on_path for h in hit))
+        node.impact = Impact(
+            [(text("affected", lang), f"{len(hit):,}")], on_path=any(h.impact.on_path for h in hit)
+        )
     seen: set[str] = set()
     for f in group:
         for s in f.sources:

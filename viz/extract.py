@@ -1,9 +1,9 @@
 """Read the drawable graph out of the store: nodes, labelled edges, figures, sources and quotes.
 
-Rows are read as plain strings with :func:`kg.projection.select` (straight from pyoxigraph:
+Rows are read as plain strings with :func:`okg.analysis.projection.select` (straight from pyoxigraph:
 making rdflib terms of every value costs more than the queries).
 
-Nodes are the individuals of the classes in :data:`viz.style.CATEGORIES` that the source
+Nodes are the individuals of the classes in :data:`okg.viz.style.CATEGORIES` that the source
 graphs describe (firms, segments, sites, facts such as contracts and workforce claims...) or
 point to (countries, markets, activities, sectors, languages). Edges are the object-property
 triples of the source graphs between two nodes, labelled with the property's label. A value that
@@ -13,10 +13,10 @@ with that source's quotes and fact-file line.
 
 Jobs (used for node sizes and group totals) are the headcount claims of all contract types
 about the node (as employer, workplace, or the workforce fact itself), combined with
-:func:`kg.intervals.combine_claims`: conflicting claims are not added up.
+:func:`okg.figures.intervals.combine_claims`: conflicting claims are not added up.
 
->>> from kg.store import KnowledgeGraph
->>> from kg.resources import data_dir
+>>> from okg.store import KnowledgeGraph
+>>> from okg.terms.resources import data_dir
 >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
 >>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
 >>> view = extract(kg, "en")
@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kg.intervals import UNKNOWN, Interval, combine_claims
-from kg.namespaces import OKG, SOURCE_GRAPH_PREFIX
-from kg.projection import select
-from kg.store import KnowledgeGraph
-from viz.model import Edge, Figure, Node, Quote, SourceRef, View
-from viz.style import CATEGORIES, REFERENCE, category_of, text
+from okg.analysis.projection import select
+from okg.figures.intervals import UNKNOWN, Interval, combine_claims
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX
+from okg.viz.model import Edge, Figure, Node, Quote, SourceRef, View
+from okg.viz.style import CATEGORIES, REFERENCE, category_of, text
 
 _IN_SOURCES = f'FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))'
 _CLASSES = " ".join(f"<{c.cls}>" for c in CATEGORIES)
@@ -107,8 +107,7 @@ class Labels:
         return s.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _interval(low: str | None, high: str | None, point: str | None,
-              qual: str | None) -> Interval:
+def _interval(low: str | None, high: str | None, point: str | None, qual: str | None) -> Interval:
     if qual == UNKNOWN_Q or (low is None and high is None):
         return UNKNOWN
     return Interval.between(low, high, point)
@@ -137,8 +136,10 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
         if s in data_nodes and o in category and category[o] in REFERENCE:
             drawn.add(o)
     kinds = {c.key: label(c.cls) for c in CATEGORIES}
-    nodes = {x: Node(id=x, label=label(x), category=category[x], kind=kinds[category[x]])
-             for x in sorted(drawn)}
+    nodes = {
+        x: Node(id=x, label=label(x), category=category[x], kind=kinds[category[x]])
+        for x in sorted(drawn)
+    }
 
     headcount: dict[str, Interval] = {}
     quantity_of: set[str] = set()
@@ -147,8 +148,9 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
         if x not in nodes:
             continue
         iv = _interval(low, high, point, qual)
-        nodes[x].figures.append(Figure(label(p), stated or "", iv,
-                                       label(qual) if qual else "", _unit(unit, label)))
+        nodes[x].figures.append(
+            Figure(label(p), stated or "", iv, label(qual) if qual else "", _unit(unit, label))
+        )
         if p == HEADCOUNT:
             headcount[x] = iv
 
@@ -186,8 +188,12 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
     return View(nodes=nodes, edges=edges, lang=lang, kinds=kinds)
 
 
-def _set_jobs(nodes: dict[str, Node], headcount: dict[str, Interval],
-              employer: dict[str, list[str]], employment: dict[str, str]) -> None:
+def _set_jobs(
+    nodes: dict[str, Node],
+    headcount: dict[str, Interval],
+    employer: dict[str, list[str]],
+    employment: dict[str, str],
+) -> None:
     claims: dict[str, list[Interval]] = defaultdict(list)
     for w, iv in headcount.items():
         if employment.get(w) not in _ALL_TYPES:

@@ -26,8 +26,11 @@ SPACING = 170.0
 SEED = 7
 
 
-def layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]],
-           order: Callable[[str], object] | None = None) -> dict[str, tuple[float, float]]:
+def layout(
+    nodes: Sequence[str],
+    edges: Iterable[tuple[str, str]],
+    order: Callable[[str], object] | None = None,
+) -> dict[str, tuple[float, float]]:
     """x, y (pixels) for every node; *order* sorts nodes for the spiral fallback.
 
     Each connected component is laid out alone, then the components are packed in rows,
@@ -41,8 +44,10 @@ def layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]],
     return _pack(placed)
 
 
-def _component(g: nx.Graph, order: Callable[[str], object] | None,
-               ) -> dict[str, tuple[float, float]]:
+def _component(
+    g: nx.Graph,
+    order: Callable[[str], object] | None,
+) -> dict[str, tuple[float, float]]:
     if len(g) == 1:
         return {next(iter(g)): (0.0, 0.0)}
     if len(g) <= SPRING_LIMIT:

@@ -1,14 +1,14 @@
 """What a page draws: nodes with their figures and sources, and labelled edges.
 
-Everything here is plain data taken from the store (see :mod:`viz.extract`); nothing is HTML.
-Escaping happens where the data is written into a page (:mod:`viz.page`).
+Everything here is plain data taken from the store (see :mod:`okg.viz.extract`); nothing is HTML.
+Escaping happens where the data is written into a page (:mod:`okg.viz.page`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.intervals import Interval
+from okg.figures.intervals import Interval
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Figure:
 
 @dataclass
 class Impact:
-    """How an event reaches a node (filled from kg.impact)."""
+    """How an event reaches a node (filled from okg.analysis.impact)."""
 
     lines: list[tuple[str, str]] = field(default_factory=list)  # (field, value) for tooltips
     on_path: bool = True

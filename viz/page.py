@@ -20,11 +20,10 @@ from pathlib import Path
 
 import jinja2
 import pyvis
+from okg.viz.layout import layout
+from okg.viz.model import Node, View
+from okg.viz.style import CATEGORIES, CATEGORY, GROUP, text
 from pyvis.network import Network
-
-from viz.layout import layout
-from viz.model import Node, View
-from viz.style import CATEGORIES, CATEGORY, GROUP, text
 
 HERE = Path(__file__).parent
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -32,8 +31,13 @@ MAX_LABEL = 48
 DIM = "#e4e4e4"
 PATH_COLOUR = "#d62728"
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                 "\u2029": "\\u2029"}
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def safe_json(obj: object) -> str:
@@ -57,10 +61,13 @@ def _short(label: str) -> str:
 
 
 def build_network(view: View, highlight: bool = False) -> Network:
-    """A pyvis Network of the view, with positions from :func:`viz.layout.layout`."""
+    """A pyvis Network of the view, with positions from :func:`okg.viz.layout.layout`."""
     order = {c.key: i for i, c in enumerate(CATEGORIES)}
-    pos = layout(list(view.nodes), [(e.source, e.target) for e in view.edges],
-                 order=lambda k: (order.get(view.nodes[k].category, 99), view.nodes[k].label))
+    pos = layout(
+        list(view.nodes),
+        [(e.source, e.target) for e in view.edges],
+        order=lambda k: (order.get(view.nodes[k].category, 99), view.nodes[k].label),
+    )
     net = Network(directed=True)
     for key in sorted(view.nodes):
         n = view.nodes[key]
@@ -77,30 +84,63 @@ def build_network(view: View, highlight: bool = False) -> Network:
         label = _short(n.label)
         if highlight and n.impact is not None and n.impact.badge:
             label = f"{label}\n{n.impact.badge}"
-        net.add_node(key, label=label, shape=cat.shape, size=node_size(n), x=x, y=y,
-                     color={"background": colour, "border": border,
-                            "highlight": {"background": colour, "border": "#000000"},
-                            "hover": {"background": colour, "border": "#000000"}},
-                     borderWidth=width, category=n.category)
+        net.add_node(
+            key,
+            label=label,
+            shape=cat.shape,
+            size=node_size(n),
+            x=x,
+            y=y,
+            color={
+                "background": colour,
+                "border": border,
+                "highlight": {"background": colour, "border": "#000000"},
+                "hover": {"background": colour, "border": "#000000"},
+            },
+            borderWidth=width,
+            category=n.category,
+        )
     for i, e in enumerate(view.edges):
         colour, width = "#999999", 1
         if highlight:
             colour, width = (PATH_COLOUR, 3) if e.on_path else ("#dddddd", 1)
-        net.add_edge(e.source, e.target, id=f"e{i}", label=e.label, relation=e.relation,
-                     color={"color": colour, "highlight": "#333333", "hover": "#333333"},
-                     width=width)
+        net.add_edge(
+            e.source,
+            e.target,
+            id=f"e{i}",
+            label=e.label,
+            relation=e.relation,
+            color={"color": colour, "highlight": "#333333", "hover": "#333333"},
+            width=width,
+        )
     many = len(view.edges) > 400
     net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": many,
-                        "hideEdgesOnZoom": many},
-        "nodes": {"font": {"size": 22, "face": "Noto Sans, DejaVu Sans, sans-serif",
-                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "smooth": False,
-                  "font": {"size": 14, "align": "horizontal", "color": "#555555",
-                           "face": "Noto Sans, DejaVu Sans, sans-serif"}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": many,
+            "hideEdgesOnZoom": many,
+        },
+        "nodes": {
+            "font": {
+                "size": 22,
+                "face": "Noto Sans, DejaVu Sans, sans-serif",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            }
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "smooth": False,
+            "font": {
+                "size": 14,
+                "align": "horizontal",
+                "color": "#555555",
+                "face": "Noto Sans, DejaVu Sans, sans-serif",
+            },
+        },
     }
     return net
 
@@ -112,9 +152,14 @@ def _info(n: Node) -> dict[str, object]:
         "impact": n.impact.lines if n.impact else [],
         "figures": [[f.name, f.text()] for f in n.figures],
         "attrs": [list(a) for a in n.attributes],
-        "sources": [{"title": s.title, "meta": s.meta,
-                     "quotes": [{"text": q.text, "lang": q.lang or ""} for q in s.quotes]}
-                    for s in n.sources],
+        "sources": [
+            {
+                "title": s.title,
+                "meta": s.meta,
+                "quotes": [{"text": q.text, "lang": q.lang or ""} for q in s.quotes],
+            }
+            for s in n.sources
+        ],
     }
 
 
@@ -130,19 +175,25 @@ def payload(view: View, highlight: bool = False) -> dict[str, object]:
         "info": {k: _info(n) for k, n in view.nodes.items()},
         "lang": lang,
         "dir": "rtl" if lang == "ar" else "ltr",
-        "text": {k: text(k, lang) for k in ("no_match", "matches", "figures", "sources",
-                                            "impact", "details")},
+        "text": {
+            k: text(k, lang)
+            for k in ("no_match", "matches", "figures", "sources", "impact", "details")
+        },
     }
 
 
 def legend(view: View, highlight: bool = False) -> list[dict[str, str]]:
     """The legend rows for the categories present in the view."""
     present = {n.category for n in view.nodes.values()}
-    rows = [{"symbol": c.symbol, "color": c.color, "label": view.kinds.get(c.key, c.key)}
-            for c in CATEGORIES if c.key in present]
+    rows = [
+        {"symbol": c.symbol, "color": c.color, "label": view.kinds.get(c.key, c.key)}
+        for c in CATEGORIES
+        if c.key in present
+    ]
     if "group" in present:
-        rows.append({"symbol": GROUP.symbol, "color": GROUP.color,
-                     "label": text("group", view.lang)})
+        rows.append(
+            {"symbol": GROUP.symbol, "color": GROUP.color, "label": text("group", view.lang)}
+        )
     if highlight:
         rows.append({"symbol": "◯", "color": PATH_COLOUR, "label": text("affected", view.lang)})
         rows.append({"symbol": "━", "color": PATH_COLOUR, "label": text("path", view.lang)})
@@ -160,21 +211,26 @@ def _inline(code: str, tag: str) -> str:
 
 
 def render(view: View, highlight: bool = False, report: dict[str, object] | None = None) -> str:
-    """The HTML page of *view* (and of an impact *report*, see :mod:`viz.report`)."""
+    """The HTML page of *view* (and of an impact *report*, see :mod:`okg.viz.report`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     lang = view.lang
-    words = {k: text(k, lang) for k in ("search", "find", "legend", "size_rule", "edges",
-                                        "details", "sources", "line")}
+    words = {
+        k: text(k, lang)
+        for k in ("search", "find", "legend", "size_rule", "edges", "details", "sources", "line")
+    }
     return env.get_template("page.html").render(
         lang=lang,
         dir="rtl" if lang == "ar" else "ltr",
         title=view.title or text("title", lang),
-        counts=text("nodes_edges", lang, nodes=f"{len(view.nodes):,}",
-                    edges=f"{len(view.edges):,}"),
+        counts=text(
+            "nodes_edges", lang, nodes=f"{len(view.nodes):,}", edges=f"{len(view.edges):,}"
+        ),
         notices=view.notices,
         words=words,
         legend=legend(view, highlight),
@@ -187,8 +243,9 @@ def render(view: View, highlight: bool = False, report: dict[str, object] | None
     )
 
 
-def write(view: View, out: Path, highlight: bool = False,
-          report: dict[str, object] | None = None) -> Path:
+def write(
+    view: View, out: Path, highlight: bool = False, report: dict[str, object] | None = None
+) -> Path:
     """Render and write the page; the folder is created if needed."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,18 +1,18 @@
-"""The text parts of an event's impact page, from a :class:`kg.impact.ImpactResult`.
+"""The text parts of an event's impact page, from a :class:`okg.analysis.impact.ImpactResult`.
 
 :func:`report_blocks` returns plain strings in blocks (summary, impact table, totals by country,
 contracts, each row's explanation, sources with their quotes) that the page template writes with
 autoescape on. Every number is the result's own interval, formatted by
-:meth:`kg.intervals.Interval.format`; ranges stay ranges and unknown stays "unknown".
+:meth:`okg.figures.intervals.Interval.format`; ranges stay ranges and unknown stays "unknown".
 """
 
 from __future__ import annotations
 
-from kg.impact.result import ImpactResult, Row, Step
-from kg.namespaces import OKGD
-from kg.store import KnowledgeGraph
-from viz.extract import Labels
-from viz.style import text
+from okg.analysis.impact.result import ImpactResult, Row, Step
+from okg.store import KnowledgeGraph
+from okg.terms.namespaces import OKGD
+from okg.viz.extract import Labels
+from okg.viz.style import text
 
 
 def _pct(iv: object) -> str:
@@ -29,8 +29,15 @@ def _table_row(row: Row, result: ImpactResult, lang: str) -> list[str]:
         jobs = f"+{jobs} ({text('created', lang)})"
     if row.included_in:
         jobs = f"{jobs} ({text('included_in', lang)} {_label_of(result, row.included_in)})"
-    return [row.label, row.site_label or "", row.country or "", _pct(row.revenue_share_lost),
-            jobs, str(row.depth), row.status]
+    return [
+        row.label,
+        row.site_label or "",
+        row.country or "",
+        _pct(row.revenue_share_lost),
+        jobs,
+        str(row.depth),
+        row.status,
+    ]
 
 
 def _label_of(result: ImpactResult, iri: str) -> str:
@@ -45,12 +52,14 @@ Q_SOURCE_LANGS = """SELECT DISTINCT ?src ?code WHERE {
 def source_languages(kg: KnowledgeGraph) -> dict[str, str]:
     """Source id to the BCP 47 code of the language it is written in (its quotes' language)."""
     prefix = str(OKGD["source/"])
-    return {str(src)[len(prefix):]: str(code) for src, code in kg.query(Q_SOURCE_LANGS).rows
-            if str(src).startswith(prefix)}
+    return {
+        str(src)[len(prefix) :]: str(code)
+        for src, code in kg.query(Q_SOURCE_LANGS).rows
+        if str(src).startswith(prefix)
+    }
 
 
-def _explanation(row: Row, label: Labels, lang: str,
-                 langs: dict[str, str]) -> dict[str, object]:
+def _explanation(row: Row, label: Labels, lang: str, langs: dict[str, str]) -> dict[str, object]:
     lines = [f"{text('formula', lang)}: {row.formula}"]
     if row.revenue_formula:
         lines.append(f"{text('revenue_lost', lang)}: {row.revenue_formula}")
@@ -60,8 +69,10 @@ def _explanation(row: Row, label: Labels, lang: str,
         lines.append(text("conflict", lang))
     lines += [f"{i}. {_step(s, label)}" for i, s in enumerate(row.chain, 1)]
     for c in row.claims:
-        lines.append(f"{text('claims', lang)}: {c.stated or ''} → {c.value.format()} "
-                     f"({c.employment_type or ''}; {c.source_title or c.source or ''})")
+        lines.append(
+            f"{text('claims', lang)}: {c.stated or ''} → {c.value.format()} "
+            f"({c.employment_type or ''}; {c.source_title or c.source or ''})"
+        )
     quotes: list[dict[str, str]] = []
     said = [(q, s.source) for s in row.chain for q in s.quotes]
     said += [(q, c.source) for c in row.claims for q in c.quotes]
@@ -78,8 +89,9 @@ def _sources(result: ImpactResult, langs: dict[str, str]) -> list[dict[str, obje
     def add(source: str | None, title: str | None, quotes: list[str]) -> None:
         if not source:
             return
-        item = by_source.setdefault(source, {"title": title or source, "lines": [source],
-                                             "quotes": []})
+        item = by_source.setdefault(
+            source, {"title": title or source, "lines": [source], "quotes": []}
+        )
         for q in quotes:
             if all(x["text"] != q for x in item["quotes"]):
                 item["quotes"].append({"text": q, "lang": langs.get(source, "")})
@@ -99,39 +111,77 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
     """The report's blocks for the page template: ``before`` and ``after`` the network."""
     label = Labels(kg, lang)
     langs = source_languages(kg)
-    summary = [result.event_label,
-               f"{text('as_of', lang)} {result.as_of.isoformat()}: {result.timing}",
-               f"{text('measure', lang)}: {result.measure}; "
-               f"{text('threshold', lang)}: {result.threshold:.0%}"]
+    summary = [
+        result.event_label,
+        f"{text('as_of', lang)} {result.as_of.isoformat()}: {result.timing}",
+        f"{text('measure', lang)}: {result.measure}; "
+        f"{text('threshold', lang)}: {result.threshold:.0%}",
+    ]
     blocks: list[dict[str, object]] = [
         {"heading": text("summary", lang), "paragraphs": summary},
-        {"heading": text("table", lang),
-         "paragraphs": [] if result.rows else [text("none", lang)],
-         "columns": [text(k, lang) for k in ("firm", "site", "country")]
-         + [text("revenue_lost", lang), text("jobs_at_risk", lang), text("depth", lang),
-            text("status", lang)],
-         "rows": [_table_row(r, result, lang) for r in result.rows]},
-        {"heading": text("totals", lang),
-         "columns": [text(k, lang) for k in ("country", "lost", "created", "net",
-                                             "unknown_terms")],
-         "rows": [[t.country, t.lost.format(), t.created.format(), t.net.format(),
-                   f"{t.lost_unknown_terms} / {t.created_unknown_terms}"]
-                  for t in result.countries]},
+        {
+            "heading": text("table", lang),
+            "paragraphs": [] if result.rows else [text("none", lang)],
+            "columns": [text(k, lang) for k in ("firm", "site", "country")]
+            + [
+                text("revenue_lost", lang),
+                text("jobs_at_risk", lang),
+                text("depth", lang),
+                text("status", lang),
+            ],
+            "rows": [_table_row(r, result, lang) for r in result.rows],
+        },
+        {
+            "heading": text("totals", lang),
+            "columns": [
+                text(k, lang) for k in ("country", "lost", "created", "net", "unknown_terms")
+            ],
+            "rows": [
+                [
+                    t.country,
+                    t.lost.format(),
+                    t.created.format(),
+                    t.net.format(),
+                    f"{t.lost_unknown_terms} / {t.created_unknown_terms}",
+                ]
+                for t in result.countries
+            ],
+        },
     ]
     if result.contracts:
-        blocks.append({
-            "heading": text("contracts", lang),
-            "columns": [text(k, lang) for k in ("contract", "effect", "fraction", "provider",
-                                                "client", "depth")],
-            "rows": [[c.label, c.effect, _pct(c.fraction), label(c.provider) if c.provider
-                      else "", label(c.client) if c.client else "", str(c.depth)]
-                     for c in result.contracts]})
+        blocks.append(
+            {
+                "heading": text("contracts", lang),
+                "columns": [
+                    text(k, lang)
+                    for k in ("contract", "effect", "fraction", "provider", "client", "depth")
+                ],
+                "rows": [
+                    [
+                        c.label,
+                        c.effect,
+                        _pct(c.fraction),
+                        label(c.provider) if c.provider else "",
+                        label(c.client) if c.client else "",
+                        str(c.depth),
+                    ]
+                    for c in result.contracts
+                ],
+            }
+        )
     after: list[dict[str, object]] = [
-        {"heading": text("explanations", lang),
-         "entries": [_explanation(r, label, lang, langs) for r in result.rows]}]
+        {
+            "heading": text("explanations", lang),
+            "entries": [_explanation(r, label, lang, langs) for r in result.rows],
+        }
+    ]
     if result.assumptions or result.notes:
-        after.append({"heading": text("assumptions", lang),
-                      "paragraphs": list(result.assumptions) + list(result.notes)})
+        after.append(
+            {
+                "heading": text("assumptions", lang),
+                "paragraphs": list(result.assumptions) + list(result.notes),
+            }
+        )
     after.append({"heading": text("sources", lang), "entries": _sources(result, langs)})
     for b in blocks + after:
         for k in ("paragraphs", "columns", "rows", "entries"):

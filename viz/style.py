@@ -4,8 +4,8 @@ A node's *category* is the first class in :data:`CATEGORIES` it belongs to (type
 derived closure, so a ``cc:ContactCentreOperator`` is a ``firm``). Categories that are reference
 vocabulary (countries, markets, activities...) end a path when views are cut around seeds.
 
->>> from viz.style import category_of, CATEGORY
->>> from kg.namespaces import OKG
+>>> from okg.viz.style import category_of, CATEGORY
+>>> from okg.terms.namespaces import OKG
 >>> category_of({OKG.Relocation, OKG.Event, OKG.Fact})
 'event'
 >>> CATEGORY["firm"].shape
@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from okg.terms.namespaces import OKG
 from rdflib import URIRef
-
-from kg.namespaces import OKG
 
 
 @dataclass(frozen=True)
@@ -77,63 +76,87 @@ LANGS = ("en", "fr", "ar")
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Dependency network", "fr": "Réseau de dépendances", "ar": "شبكة التبعيات"},
     "report": {"en": "Impact report", "fr": "Rapport d'impact", "ar": "تقرير الأثر"},
-    "search": {"en": "Find a node by label", "fr": "Chercher un nœud par son nom",
-               "ar": "ابحث عن عقدة باسمها"},
+    "search": {
+        "en": "Find a node by label",
+        "fr": "Chercher un nœud par son nom",
+        "ar": "ابحث عن عقدة باسمها",
+    },
     "find": {"en": "Find", "fr": "Chercher", "ar": "بحث"},
     "no_match": {"en": "no match", "fr": "aucun résultat", "ar": "لا نتيجة"},
     "matches": {"en": "match(es)", "fr": "résultat(s)", "ar": "نتيجة"},
     "legend": {"en": "Legend", "fr": "Légende", "ar": "مفتاح الرموز"},
     "size_rule": {
         "en": "Node size: jobs (high end of the largest headcount claim, log scale); "
-              "smallest: no jobs figure.",
+        "smallest: no jobs figure.",
         "fr": "Taille des nœuds : emplois (borne haute de l'effectif le plus grand, échelle "
-              "logarithmique) ; la plus petite : pas de chiffre d'emplois.",
+        "logarithmique) ; la plus petite : pas de chiffre d'emplois.",
         "ar": "حجم العقدة: الوظائف (الحد الأعلى لأكبر رقم للعاملين، بمقياس لوغاريتمي)؛ "
-              "الأصغر: لا رقم للوظائف.",
+        "الأصغر: لا رقم للوظائف.",
     },
-    "edges": {"en": "Edges are labelled by relation.", "fr": "Les liens portent le nom de la "
-              "relation.", "ar": "تحمل الروابط اسم العلاقة."},
+    "edges": {
+        "en": "Edges are labelled by relation.",
+        "fr": "Les liens portent le nom de la relation.",
+        "ar": "تحمل الروابط اسم العلاقة.",
+    },
     "group": {"en": "group of firms", "fr": "groupe d'entreprises", "ar": "مجموعة شركات"},
     "grouped": {
         "en": "{n} nodes exceed the budget of {budget}: {firms} firms are grouped by {by}, "
-              "with their counts and summed jobs; their facts and sites are folded into the "
-              "groups.",
+        "with their counts and summed jobs; their facts and sites are folded into the "
+        "groups.",
         "fr": "{n} nœuds dépassent le budget de {budget} : {firms} entreprises sont regroupées "
-              "par {by}, avec leur nombre et la somme de leurs emplois ; leurs faits et sites "
-              "sont repliés dans les groupes.",
+        "par {by}, avec leur nombre et la somme de leurs emplois ; leurs faits et sites "
+        "sont repliés dans les groupes.",
         "ar": "{n} عقدة تتجاوز الحد ({budget}): جُمعت {firms} شركة حسب {by} مع عددها ومجموع "
-              "وظائفها؛ وطُويت وقائعها ومواقعها داخل المجموعات.",
+        "وظائفها؛ وطُويت وقائعها ومواقعها داخل المجموعات.",
     },
-    "by_country_sector": {"en": "country and sector", "fr": "pays et secteur",
-                          "ar": "البلد والقطاع"},
+    "by_country_sector": {
+        "en": "country and sector",
+        "fr": "pays et secteur",
+        "ar": "البلد والقطاع",
+    },
     "by_country": {"en": "country", "fr": "pays", "ar": "البلد"},
     "truncated": {
         "en": "Still {n} nodes after grouping: only the {budget} best connected are drawn.",
         "fr": "Encore {n} nœuds après regroupement : seuls les {budget} plus connectés sont "
-              "dessinés.",
+        "dessinés.",
         "ar": "ما زالت {n} عقدة بعد التجميع: رُسمت {budget} الأكثر ارتباطًا فقط.",
     },
     "firms": {"en": "firms", "fr": "entreprises", "ar": "شركات"},
     "jobs": {"en": "jobs", "fr": "emplois", "ar": "الوظائف"},
-    "unknown_jobs": {"en": "with no jobs figure", "fr": "sans chiffre d'emplois",
-                     "ar": "دون رقم للوظائف"},
+    "unknown_jobs": {
+        "en": "with no jobs figure",
+        "fr": "sans chiffre d'emplois",
+        "ar": "دون رقم للوظائف",
+    },
     "figures": {"en": "Figures", "fr": "Chiffres", "ar": "الأرقام"},
     "sources": {"en": "Sources", "fr": "Sources", "ar": "المصادر"},
     "line": {"en": "line", "fr": "ligne", "ar": "السطر"},
     "stated": {"en": "stated as", "fr": "énoncé", "ar": "كما ورد"},
     "impact": {"en": "Impact", "fr": "Impact", "ar": "الأثر"},
     "jobs_at_risk": {"en": "jobs at risk", "fr": "emplois menacés", "ar": "وظائف مهددة"},
-    "revenue_lost": {"en": "revenue share lost", "fr": "part du chiffre d'affaires perdue",
-                     "ar": "حصة رقم المعاملات المفقودة"},
+    "revenue_lost": {
+        "en": "revenue share lost",
+        "fr": "part du chiffre d'affaires perdue",
+        "ar": "حصة رقم المعاملات المفقودة",
+    },
     "depth": {"en": "depth", "fr": "profondeur", "ar": "العمق"},
     "status": {"en": "status", "fr": "statut", "ar": "الحالة"},
-    "affected": {"en": "affected by the event", "fr": "touché par l'événement",
-                 "ar": "متأثر بالحدث"},
+    "affected": {
+        "en": "affected by the event",
+        "fr": "touché par l'événement",
+        "ar": "متأثر بالحدث",
+    },
     "path": {"en": "propagation path", "fr": "chemin de propagation", "ar": "مسار الانتقال"},
-    "details": {"en": "Click a node for its details.", "fr": "Cliquez sur un nœud pour ses "
-                "détails.", "ar": "انقر على عقدة لعرض تفاصيلها."},
-    "nodes_edges": {"en": "{nodes} nodes, {edges} edges", "fr": "{nodes} nœuds, {edges} liens",
-                    "ar": "{nodes} عقدة، {edges} رابط"},
+    "details": {
+        "en": "Click a node for its details.",
+        "fr": "Cliquez sur un nœud pour ses détails.",
+        "ar": "انقر على عقدة لعرض تفاصيلها.",
+    },
+    "nodes_edges": {
+        "en": "{nodes} nodes, {edges} edges",
+        "fr": "{nodes} nœuds, {edges} liens",
+        "ar": "{nodes} عقدة، {edges} رابط",
+    },
     "summary": {"en": "Event", "fr": "Événement", "ar": "الحدث"},
     "as_of": {"en": "as of", "fr": "à la date du", "ar": "بتاريخ"},
     "measure": {"en": "measure", "fr": "mesure", "ar": "المقياس"},
@@ -143,10 +166,16 @@ TEXT: dict[str, dict[str, str]] = {
     "table": {"en": "Who is hit", "fr": "Qui est touché", "ar": "من يتأثر"},
     "totals": {"en": "Totals by country", "fr": "Totaux par pays", "ar": "المجاميع حسب البلد"},
     "contracts": {"en": "Contracts", "fr": "Contrats", "ar": "العقود"},
-    "explanations": {"en": "Why: each row's explanation", "fr": "Pourquoi : l'explication de "
-                     "chaque ligne", "ar": "لماذا: شرح كل سطر"},
-    "network": {"en": "The network around the event", "fr": "Le réseau autour de l'événement",
-                "ar": "الشبكة حول الحدث"},
+    "explanations": {
+        "en": "Why: each row's explanation",
+        "fr": "Pourquoi : l'explication de chaque ligne",
+        "ar": "لماذا: شرح كل سطر",
+    },
+    "network": {
+        "en": "The network around the event",
+        "fr": "Le réseau autour de l'événement",
+        "ar": "الشبكة حول الحدث",
+    },
     "firm": {"en": "firm or segment", "fr": "entreprise ou segment", "ar": "الشركة أو الشريحة"},
     "site": {"en": "site", "fr": "site", "ar": "الموقع"},
     "country": {"en": "country", "fr": "pays", "ar": "البلد"},
@@ -154,8 +183,11 @@ TEXT: dict[str, dict[str, str]] = {
     "lost": {"en": "jobs lost", "fr": "emplois perdus", "ar": "الوظائف المفقودة"},
     "created": {"en": "jobs created", "fr": "emplois créés", "ar": "الوظائف المحدثة"},
     "net": {"en": "net", "fr": "solde", "ar": "الصافي"},
-    "unknown_terms": {"en": "figures unknown (lost / created)", "fr": "chiffres inconnus "
-                      "(perdus / créés)", "ar": "أرقام غير معروفة (مفقودة / محدثة)"},
+    "unknown_terms": {
+        "en": "figures unknown (lost / created)",
+        "fr": "chiffres inconnus (perdus / créés)",
+        "ar": "أرقام غير معروفة (مفقودة / محدثة)",
+    },
     "contract": {"en": "contract", "fr": "contrat", "ar": "العقد"},
     "fraction": {"en": "share of the contract", "fr": "part du contrat", "ar": "حصة العقد"},
     "provider": {"en": "provider", "fr": "prestataire", "ar": "المزود"},
@@ -163,9 +195,11 @@ TEXT: dict[str, dict[str, str]] = {
     "formula": {"en": "rule", "fr": "règle", "ar": "القاعدة"},
     "claims": {"en": "claims", "fr": "affirmations", "ar": "الادعاءات"},
     "included_in": {"en": "already counted in", "fr": "déjà compté dans", "ar": "محسوب ضمن"},
-    "conflict": {"en": "the sources disagree; all claims are kept",
-                 "fr": "les sources divergent ; toutes les affirmations sont gardées",
-                 "ar": "المصادر متعارضة؛ احتُفظ بكل الادعاءات"},
+    "conflict": {
+        "en": "the sources disagree; all claims are kept",
+        "fr": "les sources divergent ; toutes les affirmations sont gardées",
+        "ar": "المصادر متعارضة؛ احتُفظ بكل الادعاءات",
+    },
     "none": {"en": "Nothing is reached.", "fr": "Rien n'est atteint.", "ar": "لا شيء يتأثر."},
 }
 

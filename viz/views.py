@@ -1,17 +1,17 @@
 """The views the command line draws: the network (cut, filtered, grouped) and an event's impact.
 
-:func:`network_view` reads the store (:func:`viz.extract.extract`), keeps the part asked for
+:func:`network_view` reads the store (:func:`okg.viz.extract.extract`), keeps the part asked for
 (the neighbourhood, *depth* hops, of the ``focus`` entity and of the firms and
 segments of ``sector`` in ``country``), marks what an event reaches when one is
-given, and groups firms above the node budget (:func:`viz.cut.group_firms`).
+given, and groups firms above the node budget (:func:`okg.viz.cut.group_firms`).
 
-:func:`mark_impact` puts an :class:`kg.impact.ImpactResult` on a view: every actor, site and
+:func:`mark_impact` puts an :class:`okg.analysis.impact.ImpactResult` on a view: every actor, site and
 contract of the result, and every node of its explanation chains, gets its impact lines (jobs at
 risk or created, revenue share lost, depth, status) and the edges of the chains are marked as
 propagation paths.
 
->>> from kg.store import KnowledgeGraph
->>> from kg.resources import data_dir
+>>> from okg.store import KnowledgeGraph
+>>> from okg.terms.resources import data_dir
 >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
 >>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
 >>> v = network_view(kg, focus="ikanbi", depth=1)
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import inspect
 
-from kg.store import KnowledgeGraph
-from viz.cut import actors_in, group_firms, neighbourhood, resolve, subview
-from viz.extract import extract
-from viz.model import Impact, View
-from viz.style import text
+from okg.store import KnowledgeGraph
+from okg.viz.cut import actors_in, group_firms, neighbourhood, resolve, subview
+from okg.viz.extract import extract
+from okg.viz.model import Impact, View
+from okg.viz.style import text
 
 DEFAULT_BUDGET = 2000
 
@@ -43,9 +43,16 @@ def _need(view: View, key: str, what: str, categories: set[str] | None = None) -
     return hit
 
 
-def network_view(kg: KnowledgeGraph, lang: str = "en", focus: str | None = None,
-                 depth: int = 2, sector: str | None = None, country: str | None = None,
-                 max_nodes: int = DEFAULT_BUDGET, impact: object | None = None) -> View:
+def network_view(
+    kg: KnowledgeGraph,
+    lang: str = "en",
+    focus: str | None = None,
+    depth: int = 2,
+    sector: str | None = None,
+    country: str | None = None,
+    max_nodes: int = DEFAULT_BUDGET,
+    impact: object | None = None,
+) -> View:
     """The view to draw (see the module doc); *impact* is an ImpactResult to highlight."""
     if max_nodes < 1:
         raise ViewError("--max-nodes must be at least 1")
@@ -60,8 +67,9 @@ def network_view(kg: KnowledgeGraph, lang: str = "en", focus: str | None = None,
         c = _need(view, country, "country", {"country"}) if country else None
         found = actors_in(view, s, c)
         if not found:
-            raise ViewError(f"no firm or segment in sector '{sector or '*'}' and country "
-                            f"'{country or '*'}'")
+            raise ViewError(
+                f"no firm or segment in sector '{sector or '*'}' and country '{country or '*'}'"
+            )
         seeds = found if seeds is None else seeds | found
     if seeds is not None:
         view = subview(view, neighbourhood(view, seeds, depth))
@@ -105,8 +113,9 @@ def mark_impact(view: View, result: object) -> set[str]:
             badge = f"{sign}{row.jobs.format()} {text(jobs_key, lang)}"
             imp.badge = badge if not imp.badge or imp.badge == badge else f"{imp.badge}; {badge}"
             if row.revenue_share_lost is not None:
-                imp.lines.append((text("revenue_lost", lang),
-                                  row.revenue_share_lost.format(percent=True)))
+                imp.lines.append(
+                    (text("revenue_lost", lang), row.revenue_share_lost.format(percent=True))
+                )
             imp.lines.append((text("depth", lang), str(row.depth)))
     for c in result.contracts:
         imp = mark(c.contract)
@@ -127,8 +136,8 @@ def mark_impact(view: View, result: object) -> set[str]:
 
 
 def run_event(kg: KnowledgeGraph, event: str, as_of: str | None = None, lang: str = "en"):
-    """Resolve *event* and run kg.impact on it; ViewError if it names no event."""
-    from kg.impact import resolve_event, run_impact
+    """Resolve *event* and run okg.analysis.impact on it; ViewError if it names no event."""
+    from okg.analysis.impact import resolve_event, run_impact
 
     try:
         iri = resolve_event(kg, event)
@@ -143,8 +152,13 @@ def run_event(kg: KnowledgeGraph, event: str, as_of: str | None = None, lang: st
         raise ViewError(str(exc)) from None
 
 
-def event_view(kg: KnowledgeGraph, result: object, lang: str = "en", depth: int = 1,
-               max_nodes: int = DEFAULT_BUDGET) -> View:
+def event_view(
+    kg: KnowledgeGraph,
+    result: object,
+    lang: str = "en",
+    depth: int = 1,
+    max_nodes: int = DEFAULT_BUDGET,
+) -> View:
     """The network around an event: what it reaches and *depth* hops more, paths marked."""
     view = extract(kg, lang)
     reached = mark_impact(view, result)

@@ -1,0 +1,159 @@
+"""The plain data an impact run returns: rows, contracts, country totals, explanations.
+
+Every interval is a :class:`okg.figures.intervals.Interval`; ``to_dict()`` turns the whole result into
+JSON-ready data (intervals as ``{"known", "low", "high", "point", "text"}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, is_dataclass
+
+from okg.figures.intervals import Interval
+
+
+def plain(value: object) -> object:
+    """JSON-ready form of a result value (dataclasses, intervals, dates, lists, dicts)."""
+    if isinstance(value, Interval):
+        d = value.to_dict()
+        d["text"] = value.format()
+        return d
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class Step:
+    """One edge of an explanation chain, in the direction impact travels, with its evidence."""
+
+    start: str
+    end: str
+    start_label: str
+    end_label: str
+    relation: str
+    predicate: str
+    source: str | None
+    source_title: str | None
+    quotes: list[str]
+    fact: str | None = None
+
+
+@dataclass
+class ClaimInfo:
+    """One source's figure behind a number: what it said, the interval, and its quote."""
+
+    fact: str
+    stated: str | None
+    value: Interval
+    source: str | None
+    source_title: str | None
+    quotes: list[str]
+    employment_type: str | None = None
+    illustrative: bool = False
+
+
+@dataclass
+class Row:
+    """One affected actor (firm or segment) and one of its job figures.
+
+    ``effect`` is ``"loss"`` (jobs at risk) or ``"gain"`` (jobs created). ``status`` is the
+    impact level (``closure risk``, ``possible closure``, ``exposed``, ``stopped``,
+    ``contract gained``). ``included_in`` names the parent segment whose figure already holds
+    these jobs (they are then left out of the country totals).
+    """
+
+    actor: str
+    label: str
+    kind: str | None
+    effect: str
+    country: str | None
+    site: str | None
+    site_label: str | None
+    revenue_share_lost: Interval | None
+    jobs: Interval
+    depth: int
+    status: str
+    formula: str
+    revenue_formula: str | None
+    chain: list[Step]
+    claims: list[ClaimInfo] = field(default_factory=list)
+    conflict: bool = False
+    claims_rule: str | None = None
+    included_in: str | None = None
+    illustrative: bool = False
+
+
+@dataclass
+class ContractImpact:
+    """A contract the event takes away (``fraction`` of it lost) or creates."""
+
+    contract: str
+    label: str
+    effect: str
+    fraction: Interval
+    provider: str | None
+    client: str | None
+    depth: int
+    chain: list[Step]
+
+
+@dataclass
+class CountryTotal:
+    """Jobs lost and created in one country, counted once; unknown terms are counted apart."""
+
+    country: str
+    lost: Interval
+    created: Interval
+    net: Interval
+    lost_unknown_terms: int = 0
+    created_unknown_terms: int = 0
+
+
+@dataclass
+class ImpactResult:
+    """What :func:`okg.analysis.impact.run_impact` computes for one event at one date."""
+
+    event: str
+    event_label: str
+    event_types: list[str]
+    as_of: dt.date
+    timing: str
+    measure: str
+    threshold: float
+    max_depth: int | None
+    rows: list[Row]
+    contracts: list[ContractImpact]
+    countries: list[CountryTotal]
+    assumptions: list[str]
+    notes: list[str]
+    reached: int = 0
+    """How many nodes the event reached (see :func:`reached_nodes`)."""
+
+    def to_dict(self) -> dict:
+        return plain(self)  # type: ignore[return-value]
+
+
+def reached_nodes(result: ImpactResult) -> list[str]:
+    """Every node the event reached: affected actors, their sites, contracts lost or gained,
+    the workforce facts behind the job figures, and every node on an explanation chain."""
+    nodes: set[str] = set()
+    for r in result.rows:
+        nodes.add(r.actor)
+        if r.site:
+            nodes.add(r.site)
+        nodes.update(c.fact for c in r.claims)
+        for s in r.chain:
+            nodes.update((s.start, s.end))
+    for c in result.contracts:
+        nodes.add(c.contract)
+        for s in c.chain:
+            nodes.update((s.start, s.end))
+    nodes.discard(result.event)
+    return sorted(nodes)

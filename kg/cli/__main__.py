@@ -1,0 +1,3 @@
+from okg.cli import main
+
+main()

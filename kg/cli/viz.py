@@ -1,0 +1,137 @@
+"""``okg viz`` and ``okg report``: self-contained HTML pages of the network and of an event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from okg.cli.common import LangOption, StoreOption, console, fail, open_store
+from okg.viz.style import LANGS, text
+
+OutOption = Annotated[Path, typer.Option("--out", help="The HTML file to write.")]
+ShotOption = Annotated[
+    Path | None,
+    typer.Option("--screenshot", help="Also save a PNG of the page (needs /usr/bin/chromium)."),
+]
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        fail(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
+
+
+def _shoot(page: Path, png: Path | None) -> None:
+    if png is None:
+        return
+    from okg.viz.browser import BrowserError, screenshot
+
+    try:
+        screenshot(page, png)
+    except BrowserError as exc:
+        fail(f"screenshot: {exc}")
+    console.print(f"wrote {png}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def viz(
+        out: OutOption,
+        event: Annotated[
+            str | None,
+            typer.Option("--event", help="Highlight what this event reaches (event id or label)."),
+        ] = None,
+        focus: Annotated[
+            str | None,
+            typer.Option("--focus", help="Draw only around this entity (id, IRI or label)."),
+        ] = None,
+        depth: Annotated[
+            int, typer.Option("--depth", help="Hops around --focus, --sector, --country.")
+        ] = 2,
+        sector: Annotated[
+            str | None,
+            typer.Option(
+                "--sector", help="Draw around the firms of this NACE sector (e.g. 82.20)."
+            ),
+        ] = None,
+        country: Annotated[
+            str | None,
+            typer.Option("--country", help="Draw around the firms of this country (ISO code)."),
+        ] = None,
+        as_of: Annotated[
+            str | None,
+            typer.Option("--as-of", help="Date of the impact (YYYY-MM-DD) with --event."),
+        ] = None,
+        max_nodes: Annotated[
+            int, typer.Option("--max-nodes", help="Node budget; above it firms are grouped.")
+        ] = 2000,
+        lang: LangOption = "en",
+        screenshot: ShotOption = None,
+        store: StoreOption = None,
+    ) -> None:
+        """Write the dependency network as one HTML page that works offline."""
+        from okg.viz.page import write
+        from okg.viz.views import ViewError, network_view, run_event
+
+        _check_lang(lang)
+        with open_store(store) as kg:
+            try:
+                result = run_event(kg, event, as_of, lang) if event else None
+                view = network_view(
+                    kg,
+                    lang,
+                    focus=focus,
+                    depth=depth,
+                    sector=sector,
+                    country=country,
+                    max_nodes=max_nodes,
+                    impact=result,
+                )
+            except ViewError as exc:
+                fail(str(exc))
+        if result is not None:
+            view.title = f"{text('title', lang)} — {result.event_label}"
+        write(view, out, highlight=result is not None)
+        console.print(
+            f"wrote {out} ({len(view.nodes)} nodes, {len(view.edges)} edges)", markup=False
+        )
+        for notice in view.notices:
+            console.print(notice, markup=False)
+        _shoot(out, screenshot)
+
+    @app.command()
+    def report(
+        event: Annotated[str, typer.Argument(help="The event (id or label).")],
+        out: OutOption,
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Date of the impact (YYYY-MM-DD).")
+        ] = None,
+        max_nodes: Annotated[
+            int,
+            typer.Option(
+                "--max-nodes", help="Node budget of the network; above it firms are grouped."
+            ),
+        ] = 2000,
+        lang: LangOption = "en",
+        screenshot: ShotOption = None,
+        store: StoreOption = None,
+    ) -> None:
+        """Write an event's impact report (table, network, explanations, sources) as one page."""
+        from okg.viz.page import write
+        from okg.viz.report import report_blocks
+        from okg.viz.views import ViewError, event_view, run_event
+
+        _check_lang(lang)
+        with open_store(store) as kg:
+            try:
+                result = run_event(kg, event, as_of, lang)
+                view = event_view(kg, result, lang, max_nodes=max_nodes)
+            except ViewError as exc:
+                fail(str(exc))
+            blocks = report_blocks(kg, result, lang)
+        view.title = f"{text('report', lang)} — {result.event_label}"
+        write(view, out, highlight=True, report=blocks)
+        console.print(
+            f"wrote {out} ({len(result.rows)} rows, {len(view.nodes)} nodes)", markup=False
+        )
+        _shoot(out, screenshot)

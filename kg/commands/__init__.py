@@ -1,1 +1,0 @@
-"""One module per command group; each defines ``register(app)``. Shared options live in common.py."""

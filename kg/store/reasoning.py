@@ -1,0 +1,118 @@
+"""Consistency check with owlready2's HermiT reasoner (on the machine's Java).
+
+owlready2 reads N-Triples, not Turtle, and HermiT rejects ``xsd:date`` and ``rdf:langString``
+(they are not in the OWL 2 datatype map), so the graph is handed over as N-Triples with dates
+written as ``xsd:dateTime`` and language-tagged ranges as ``rdf:PlainLiteral``. When HermiT
+finds the graph inconsistent, the individuals that belong to two disjoint classes are named.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+
+
+@dataclass
+class ConsistencyReport:
+    consistent: bool
+    offenders: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def owl_compatible(graph: Graph) -> Graph:
+    """A copy of *graph* HermiT accepts: dateTimes for dates, PlainLiteral for langString, no imports."""
+    out = Graph()
+    for s, p, o in graph:
+        if p == OWL.imports:  # everything imported is already in the graph; never fetch
+            continue
+        if isinstance(o, Literal) and o.datatype == XSD.date:
+            o = Literal(f"{o}T00:00:00", datatype=XSD.dateTime)
+        elif o == XSD.date:
+            o = XSD.dateTime
+        elif o == RDF.langString:
+            o = PLAIN_LITERAL
+        out.add((s, p, o))
+    return out
+
+
+def disjoint_offenders(graph: Graph) -> list[str]:
+    """Individuals typed (through rdfs:subClassOf) with two classes declared disjoint."""
+    pairs: set[tuple[URIRef, URIRef]] = set()
+    for a, b in graph.subject_objects(OWL.disjointWith):
+        pairs.add((a, b))
+    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(graph, graph.value(node, OWL.members)))
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs.add((a, b))
+
+    supers: dict[URIRef, set[URIRef]] = {}
+
+    def closure(c: URIRef) -> set[URIRef]:
+        if c not in supers:
+            seen, todo = {c}, [c]
+            while todo:
+                for s in graph.objects(todo.pop(), RDFS.subClassOf):
+                    if s not in seen:
+                        seen.add(s)
+                        todo.append(s)
+            supers[c] = seen
+        return supers[c]
+
+    offenders = []
+    for ind in sorted(set(graph.subjects(RDF.type, None))):
+        asserted = set(graph.objects(ind, RDF.type))
+        types = set()
+        for t in asserted:
+            types |= closure(t)
+        for a, b in sorted(pairs):
+            if a in types and b in types:
+                typed = ", ".join(sorted(_qname(t) for t in asserted if t != OWL.NamedIndividual))
+                offenders.append(
+                    f"{_qname(ind)} is typed {typed}, but {_qname(a)} and {_qname(b)} are disjoint"
+                )
+    return sorted(set(offenders))
+
+
+def _qname(iri) -> str:
+    from okg.terms.namespaces import PREFIXES
+
+    s = str(iri)
+    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+        if s.startswith(str(ns)):
+            return f"{p}:{s[len(str(ns)) :]}"
+    return f"<{s}>"
+
+
+def check_consistency(graph: Graph) -> ConsistencyReport:
+    """Run HermiT on *graph* (ontology plus data). Raises RuntimeError if Java cannot run."""
+    import owlready2
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.nt"
+        owl_compatible(graph).serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            offenders = disjoint_offenders(graph)
+            msg = "HermiT: the ontology and data are inconsistent"
+            if offenders:
+                msg += "; " + "; ".join(offenders)
+            return ConsistencyReport(False, offenders, msg)
+        except owlready2.OwlReadyJavaError as exc:
+            raise RuntimeError(
+                f"HermiT could not run on Java: {str(exc).strip().splitlines()[-1]}"
+            ) from None
+        finally:
+            world.close()
+    return ConsistencyReport(True, [], "HermiT: consistent")
