@@ -31,6 +31,7 @@ from collections import defaultdict
 from okg.analysis.projection import select
 from okg.figures.intervals import UNKNOWN, Interval, combine_claims
 from okg.store import KnowledgeGraph
+from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX
 from okg.viz.model import Edge, Figure, Node, Quote, SourceRef, View
 from okg.viz.style import CATEGORIES, REFERENCE, category_of, text
@@ -97,14 +98,7 @@ class Labels:
 
     def __call__(self, iri: str) -> str:
         """The label in the page language, else en, fr, ar, any, else the IRI's last part."""
-        labels = self._by_iri.get(str(iri), {})
-        for choice in (self.lang, "en", "fr", "ar", None):
-            if choice in labels:
-                return labels[choice]
-        if labels:
-            return sorted(labels.values())[0]
-        s = str(iri)
-        return s.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return pick_label(self._by_iri.get(str(iri), {}), iri, self.lang)
 
 
 def _interval(low: str | None, high: str | None, point: str | None, qual: str | None) -> Interval:

@@ -23,6 +23,7 @@ from okg.analysis.impact.result import CountryTotal, Row, plain
 from okg.analysis.projection import cached_projection
 from okg.figures.intervals import UNIT, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
+from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG
 
 CONTRACT = str(OKG.Contract)
@@ -90,11 +91,7 @@ class Analysis:
 
 
 def _label(G: nx.MultiDiGraph, n: str, lang: str) -> str:
-    labels = G.nodes[n]["labels"] if n in G else {}
-    for code in (lang, "en", "fr", "ar"):
-        if code in labels:
-            return labels[code]
-    return n.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return pick_label(G.nodes[n]["labels"] if n in G else {}, n, lang)
 
 
 def _share(G: nx.MultiDiGraph, node: str, prop: str) -> Interval:

@@ -138,7 +138,7 @@ SELECT DISTINCT ?c ?super WHERE {
 
 Q_LABELS = """
 SELECT DISTINCT ?x ?l ?lang WHERE {
-  ?x rdfs:label ?l . BIND(LANG(?l) AS ?lang) FILTER(?lang IN ("en", "fr", "ar"))
+  ?x rdfs:label ?l . BIND(LANG(?l) AS ?lang) FILTER(?lang IN ("en", "fr", "ar", ""))
 }"""
 
 Q_COUNTRIES = """

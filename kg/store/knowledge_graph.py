@@ -17,6 +17,7 @@ from pathlib import Path
 from okg.loaders import LoadError, SourceBundle, load_vocabulary, read_files
 from okg.store.backends import Backend, OxigraphBackend, RdflibBackend
 from okg.store.sparql import Rows, bind
+from okg.terms.labels import pick
 from okg.terms.namespaces import (
     DERIVED_GRAPH,
     GRAPH,
@@ -134,10 +135,8 @@ class KnowledgeGraph:
         """The label of *iri* in *lang*, else en, fr, ar, any; else its prefixed name."""
         rows = self.query("SELECT DISTINCT ?l WHERE { ?x rdfs:label ?l }", {"x": iri}).rows
         labels = {r[0].language: str(r[0]) for r in rows}
-        for choice in (lang, "en", "fr", "ar", None):
-            if choice in labels:
-                return labels[choice]
-        return self.voc.qname(iri)
+        found = pick(labels, lang)
+        return found if found is not None else self.voc.qname(iri)
 
     def types_of(self, iri: URIRef) -> set[URIRef] | None:
         rows = self.query("SELECT DISTINCT ?t WHERE { ?x a ?t }", {"x": iri})

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from okg.terms.labels import pick
 from okg.terms.namespaces import OKG, PREFIXES
 from okg.terms.resources import ontology_dir, sector_dirs
 from rdflib import Graph, Literal, URIRef
@@ -121,10 +122,8 @@ class Vocabulary:
             for lit in self.graph.objects(iri, RDFS.label)
             if isinstance(lit, Literal)
         }
-        for choice in (lang, "en", "fr", "ar", None):
-            if choice in labels:
-                return labels[choice]
-        return self.qname(iri)
+        found = pick(labels, lang)
+        return found if found is not None else self.qname(iri)
 
     def module_of(self, iri: URIRef) -> str:
         return self.term_module.get(iri, "core")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from okg.analysis.projection import source_id_of_graph
 from okg.store import KnowledgeGraph
+from okg.terms.labels import pick
 from okg.terms.namespaces import OKG, OKGD
 from rdflib import Literal
 
@@ -41,10 +42,8 @@ class EventInfo:
     dates: dict[str, dt.date] = field(default_factory=dict)
 
     def label(self, lang: str = "en") -> str:
-        for code in (lang, "en", "fr", "ar"):
-            if code in self.labels:
-                return self.labels[code]
-        return self.id
+        found = pick(self.labels, lang)
+        return found if found is not None else self.id
 
 
 def list_events(kg: KnowledgeGraph) -> list[EventInfo]:

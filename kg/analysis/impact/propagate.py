@@ -28,6 +28,7 @@ from okg.analysis.impact.timing import Timing, active_in, event_timing
 from okg.analysis.projection import cached_projection
 from okg.figures.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
+from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG
 
 CONTRACT = str(OKG.Contract)
@@ -140,11 +141,7 @@ class _Run:
 
     # -- helpers -----------------------------------------------------------------------------
     def label(self, n: str) -> str:
-        labels = self.G.nodes[n]["labels"] if n in self.G else {}
-        for code in (self.lang, "en", "fr", "ar"):
-            if code in labels:
-                return labels[code]
-        return n.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return pick_label(self.G.nodes[n]["labels"] if n in self.G else {}, n, self.lang)
 
     def classes(self, n: str) -> frozenset:
         return self.G.nodes[n]["classes"]
