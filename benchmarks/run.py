@@ -86,7 +86,11 @@ def time_in_process(fn, reps: int, budget: float) -> dict:
 
 
 def time_forked(fn, reps: int, timeout: float) -> dict:
-    """Like time_in_process, in a forked child killed after *timeout* s of one run."""
+    """Like time_in_process, in a forked child killed after *timeout* s of one run.
+
+    The result is :func:`timing_result`'s: a run killed at the time-out is recorded as
+    ``timeout_s``, never as a time, so a loaded machine changes the figures, not their shape.
+    """
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: report each run's seconds, one line each
@@ -101,11 +105,15 @@ def time_forked(fn, reps: int, timeout: float) -> dict:
                 spent += d
                 if spent > timeout:
                     break
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, reported in results
+            msg = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:300]
+            os.write(w, f"error {msg}\n".encode())
         finally:
             os._exit(0)
     os.close(w)
     runs: list[float] = []
     rows = None
+    error = None
     buf = b""
     deadline = time.monotonic() + timeout
     timed_out = False
@@ -125,6 +133,9 @@ def time_forked(fn, reps: int, timeout: float) -> dict:
             buf += chunk
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
+                if line.startswith(b"error "):
+                    error = line[6:].decode(errors="replace")
+                    continue
                 d, n = line.split()
                 runs.append(float(d))
                 rows = int(n)
@@ -132,9 +143,30 @@ def time_forked(fn, reps: int, timeout: float) -> dict:
     if timed_out:
         os.kill(pid, 9)
     os.waitpid(pid, 0)
-    if timed_out and not runs:
-        return {"median_s": None, "timeout_s": timeout, "runs": [], "rows": None}
-    return {"median_s": _median(runs), "runs": runs, "rows": rows}
+    return timing_result(runs, rows, timeout if timed_out else None, error)
+
+
+def timing_result(
+    runs: list[float], rows, timeout: float | None = None, error: str | None = None
+) -> dict:
+    """One measurement: the median of the completed runs, or None when no run completed.
+
+    A run stopped at the time-out is recorded as ``timeout_s`` (the limit it passed), an
+    exception in the measured code as ``error``; neither is ever dropped or turned into a time:
+
+    >>> timing_result([0.2, 0.1, 0.3], 4)
+    {'median_s': 0.2, 'runs': [0.2, 0.1, 0.3], 'rows': 4}
+    >>> timing_result([], None, timeout=1.0)
+    {'median_s': None, 'runs': [], 'rows': None, 'timeout_s': 1.0}
+    >>> timing_result([0.5], 2, timeout=1.0)["median_s"]
+    0.5
+    """
+    out: dict = {"median_s": _median(runs) if runs else None, "runs": runs, "rows": rows}
+    if timeout is not None:
+        out["timeout_s"] = timeout
+    if error is not None:
+        out["error"] = error
+    return out
 
 
 def okg_commands() -> set[str]:

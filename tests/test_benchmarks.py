@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import statistics
 import subprocess
 import sys
 from collections import Counter
@@ -255,16 +256,99 @@ def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
 
     names = set(catalog())
     assert names and set(ox["queries"]) == names == set(rd["queries"])
-    for name, m in ox["queries"].items():
-        assert m["median_s"] > 0 and len(m["runs"]) >= 1, name
-    for name, m in rd["queries"].items():  # a time-out is reported, never dropped
-        assert (m["median_s"] or 0) > 0 or m["timeout_s"] == 1, name
+    for engine in ("oxigraph", "oxigraph-memory", "rdflib"):
+        for name, m in entry[engine]["queries"].items():
+            _measured_or_timed_out(m, 1, f"{engine} {name}")
     for kind in ("regulation", "termination"):
         imp = ox["impact"][kind]
         assert imp["cold_s"] > 0 and imp["warm_median_s"] > 0 and imp["rows"] >= 0
-    assert ox["viz"].get("seconds") or ox["viz"].get("missing")
+    for cmd in ("viz", "analyze"):  # a command run: a time, or the time-out it passed
+        assert ox[cmd].get("seconds") or ox[cmd].get("timeout_s") or ox[cmd].get("missing"), cmd
+        assert ox[cmd].get("ok", True) or ox[cmd].get("timeout_s"), ox[cmd]
     text = (out / "RESULTS.md").read_text()
     assert "| query |" in text and "cores" in text
+    for name in names:
+        assert f"| {name} |" in text, name
+
+
+def _measured_or_timed_out(m: dict, timeout: float, what: str) -> None:
+    """A query measurement is either a positive median over its runs or a recorded time-out."""
+    assert "error" not in m, (what, m)
+    if m["median_s"] is None:
+        assert m["timeout_s"] == timeout and m["runs"] == [], (what, m)
+    else:
+        assert m["median_s"] > 0 and len(m["runs"]) >= 1, (what, m)
+        assert m["median_s"] == statistics.median(m["runs"]), (what, m)
+        assert m.get("timeout_s") in (None, timeout), (what, m)
+
+
+def test_a_query_killed_at_its_time_out_is_recorded_as_a_time_out():
+    run = importlib.import_module("benchmarks.run")
+    import time
+
+    # The child never finishes in time whatever the machine's speed: it blocks for an hour.
+    res = run.time_forked(lambda: time.sleep(3600), reps=3, timeout=0.2)
+    assert res == {"median_s": None, "runs": [], "rows": None, "timeout_s": 0.2}
+    _measured_or_timed_out(res, 0.2, "sleeper")
+    res = run.time_forked(lambda: 7, reps=3, timeout=60)
+    assert res["rows"] == 7 and len(res["runs"]) == 3 and "timeout_s" not in res
+    _measured_or_timed_out(res, 60, "quick")
+
+
+def test_an_error_in_a_measured_query_is_reported_not_crashed_on():
+    run = importlib.import_module("benchmarks.run")
+
+    def broken():
+        raise ValueError("no such graph")
+
+    res = run.time_forked(broken, reps=2, timeout=60)
+    assert res["median_s"] is None and res["runs"] == []
+    assert res["error"] == "ValueError: no such graph"
+
+
+def _entry(query: dict) -> dict:
+    build = {"seconds": 2.0, "steps": {"load": 1.0, "derive": 0.5, "check": 0.5}, "quads": 10}
+    build |= {"triples_per_s": 5.0, "peak_rss_mb": 100.0, "store_quads": 20, "problems": []}
+    eng = {"build": build, "queries": {"jobs": query}}
+    return {
+        "target": 10_000,
+        "data_triples": 10_000,
+        "sources": 3,
+        "oxigraph": eng | {"viz": {"seconds": None, "timeout_s": 600, "ok": False}},
+        "oxigraph-memory": eng,
+        "rdflib": eng,
+    }
+
+
+def test_report_prints_time_outs_and_errors_as_such(tmp_path):
+    write_report = importlib.import_module("benchmarks.report").write_report
+    results = {
+        "date": "2026-12-01 10:00 UTC",
+        "command": "python benchmarks/run.py",
+        "machine": {
+            "cpu": "cpu",
+            "cores": 2,
+            "memory_gb": 4.0,
+            "os": "linux",
+            "python": "3.11",
+            "pyoxigraph": "0.5",
+            "rdflib": "7",
+            "networkx": "3",
+        },
+        "seed": 1,
+        "reps": 2,
+        "timeout_s": 1.0,
+        "sizes": [_entry({"median_s": None, "runs": [], "rows": None, "timeout_s": 1.0})],
+    }
+    path = tmp_path / "RESULTS.md"
+    write_report(results, path)
+    text = path.read_text()
+    assert "| jobs | > 1 s / > 1 s / > 1 s / – |" in text
+    assert "query jobs < 1 s median (> 1 s): **MISSED**" in text
+    assert "viz page < 5 s (> 600 s): **not measured**" in text
+    results["sizes"] = [_entry({"median_s": None, "runs": [], "rows": None, "error": "E: x"})]
+    write_report(results, path)
+    assert "| jobs | failed (E: x) / failed (E: x) / failed (E: x) / – |" in path.read_text()
 
 
 def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
