@@ -4,19 +4,49 @@
 Columns: ``id``, ``type``, ``label@en`` / ``label@fr`` / ``label@ar``, ``quote``, then any
 fact-file key. Several values in one cell are separated by ``|``; figures use the text forms of
 docs/facts.md (``about 50``, ``more than 80%``, ``15 to 20``). Errors name the CSV line and column.
+
+Both files are bounded like every input (:mod:`okg.loaders.limits`): a cell over
+``OKG_MAX_VALUE_BYTES`` is refused with its line and column, whatever the csv module's own field
+limit; NUL characters and encoding errors are refused with their line.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 from okg.loaders.errors import ErrorSink
+from okg.loaders.limits import InputRefused, read_text, value_too_big
 from okg.loaders.registry import Pending, register
 from okg.loaders.yaml_facts import read_document
 from okg.loaders.yamlnodes import Map, Scalar, Seq, YamlSyntaxError, parse_yaml
 from okg.terms.vocabulary import Vocabulary
+
+
+def _rows(text: str, sink: ErrorSink):
+    """(line, cells) of each record; a malformed record is one error with its line, then stop.
+
+    The csv module's own field limit (131,072 characters by default) is lifted while reading,
+    since the text is already bounded by OKG_MAX_FILE_BYTES; cells are then checked against
+    OKG_MAX_VALUE_BYTES with their column.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                sink.add(reader.line_num or 1, None, f"malformed CSV: {exc}")
+                return
+            yield reader.line_num, row
+    finally:
+        csv.field_size_limit(old)
 
 
 def sidecar(path: Path) -> Path:
@@ -32,10 +62,11 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
         sink.add(None, "source", f"missing sidecar {side.name} with the source: block")
     else:
         try:
-            meta = parse_yaml(side.read_text(encoding="utf-8"))
-        except YamlSyntaxError as exc:
+            meta = parse_yaml(read_text(side))
+        except (YamlSyntaxError, InputRefused) as exc:
             meta = None
-            sink.add(exc.line, "source", f"{side.name}: {exc}")
+            where = f" line {exc.line}" if exc.line else ""
+            sink.add(None, exc.field or "source", f"{side.name}{where}: {exc}")
         if isinstance(meta, Map):
             for key in ("source", "modules"):
                 if key in meta.items:
@@ -43,18 +74,17 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
                     doc.key_lines[key] = 1
     records = []
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        sink.add(None, None, f"not UTF-8 text: {exc}")
+        text = read_text(path)
+    except InputRefused as exc:
+        sink.add(exc.line, exc.field, str(exc))
         text = ""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
+    rows = _rows(text, sink)
+    header = next(rows, None)
+    if not header and not sink:
         sink.add(1, None, "empty table; expected a header row with id and type")
-    else:
-        header = [h.strip() for h in header]
-        for row in reader:
-            line = reader.line_num
+    elif header:
+        header = [h.strip() for h in header[1]]
+        for line, row in rows:
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
@@ -62,7 +92,11 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
                 continue
             rec = Map({}, line)
             labels = Map({}, line)
-            for col, cell in zip(header, row, strict=True):
+            for n, (col, cell) in enumerate(zip(header, row, strict=True), start=1):
+                too_big = value_too_big(cell)
+                if too_big:
+                    sink.add(line, col or f"column {n}", f"column {n}: {too_big}")
+                    continue
                 cell = cell.strip()
                 if not cell:
                     continue

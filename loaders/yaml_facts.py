@@ -6,6 +6,7 @@ from pathlib import Path
 
 from okg.loaders.errors import ErrorSink
 from okg.loaders.facts import DocumentMapper, SourceBundle
+from okg.loaders.limits import InputRefused, read_text
 from okg.loaders.registry import Pending, register
 from okg.loaders.yamlnodes import YamlSyntaxError, parse_yaml
 from okg.terms.vocabulary import Vocabulary
@@ -33,13 +34,12 @@ def read_document(path: Path, doc, voc: Vocabulary, sink_errors: list | None = N
 def read_yaml(path: Path, voc: Vocabulary) -> Pending:
     sink = ErrorSink(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-        doc = parse_yaml(text)
-    except UnicodeDecodeError as exc:
-        sink.add(None, None, f"not UTF-8 text: {exc}")
+        doc = parse_yaml(read_text(path))
+    except InputRefused as exc:
+        sink.add(exc.line, exc.field, str(exc))
         doc = None
     except YamlSyntaxError as exc:
-        sink.add(exc.line, None, str(exc))
+        sink.add(exc.line, exc.field, str(exc))
         doc = None
     if doc is None:
         if not sink:

@@ -2,6 +2,19 @@
 
 Every scalar stays a string (``2025-02-30`` is not silently turned into a date or an error
 without a line); the fact loader types values against the ontology.
+
+Bounded (see :mod:`okg.loaders.limits`): at most ``OKG_MAX_YAML_ALIASES`` alias uses, a document
+whose aliases would expand beyond ``OKG_MAX_FILE_BYTES`` is refused before anything is expanded
+(its size is computed on the composed node graph, each shared node once), recursive aliases and
+too-deep nesting are refused, and no scalar may be over ``OKG_MAX_VALUE_BYTES``.
+
+>>> parse_yaml("a: &x [1, 2]\\nb: *x")  # doctest: +ELLIPSIS
+Map(items={'a': Seq(...), 'b': Seq(...)}, line=1, ...)
+>>> try:
+...     parse_yaml("a: &a [x, x]\\nb: &b [*a, *a]\\nc: [*b, *b]", limits_from({"OKG_MAX_YAML_ALIASES": "3"}))
+... except YamlSyntaxError as exc:
+...     print(exc.line, exc)
+3 too many YAML aliases: more than 3 (OKG_MAX_YAML_ALIASES)
 """
 
 from __future__ import annotations
@@ -9,6 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import yaml
+from okg.loaders.limits import (  # noqa: F401  (limits_from: used by the examples above)
+    Limits,
+    current,
+    limits_from,
+    utf8_size,
+    value_too_big,
+)
+
+MAX_DEPTH = 200
+"""Nesting deeper than this is refused (PyYAML's composer is recursive)."""
 
 
 @dataclass
@@ -41,40 +64,120 @@ class Map:
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, line: int | None, message: str):
+    def __init__(self, line: int | None, message: str, field: str | None = None):
         self.line = line
+        self.field = field
         super().__init__(message)
 
 
-def parse_yaml(text: str):
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+def parse_yaml(text: str, limits: Limits | None = None):
     """Parse one YAML document into Map / Seq / Scalar nodes (None for an empty document)."""
+    limits = limits or current()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise YamlSyntaxError(line, f"malformed YAML: {exc.problem or exc}") from None
+    except RecursionError:
+        raise YamlSyntaxError(
+            None, f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, f"malformed YAML: {exc}") from None
-    return None if node is None else _convert(node)
+        raise YamlSyntaxError(None, f"malformed YAML: {str(exc).splitlines()[0]}") from None
+    if node is None:
+        return None
+    _check_expansion(node, limits)
+    return _convert(node, "", limits)
 
 
-def _convert(node):
-    line = node.start_mark.line + 1
+def _check_expansion(root, limits: Limits) -> None:
+    """Refuse alias bombs and cycles on the composed graph, visiting each shared node once."""
+    size: dict[int, int] = {}  # node id -> expanded size (bytes of scalars + 1 per node)
+    on_path: set[int] = set()
+    aliases = 0
+    budget = limits.max_file_bytes
+    # iterative post-order walk: (node, depth, children done?)
+    # an alias is the anchored node itself, so a refusal names the line of the node using it
+    stack: list[tuple[object, int, bool, int]] = [(root, 0, False, _line(root))]
+    while stack:
+        node, depth, done, used_at = stack.pop()
+        nid = id(node)
+        if done:
+            on_path.discard(nid)
+            if isinstance(node, yaml.MappingNode):
+                children = [c for kv in node.value for c in kv]
+            else:
+                children = node.value
+            total = 1 + sum(size[id(c)] for c in children)
+            if total > budget:
+                raise YamlSyntaxError(
+                    _line(node),
+                    f"YAML aliases expand this node beyond {budget:,} bytes (OKG_MAX_FILE_BYTES)",
+                )
+            size[nid] = total
+            continue
+        if nid in size:
+            aliases += 1
+            if aliases > limits.max_yaml_aliases:
+                raise YamlSyntaxError(
+                    used_at,
+                    f"too many YAML aliases: more than {limits.max_yaml_aliases} (OKG_MAX_YAML_ALIASES)",
+                )
+            continue
+        if nid in on_path:
+            raise YamlSyntaxError(_line(node), "recursive YAML alias (a node contains itself)")
+        if isinstance(node, yaml.ScalarNode):
+            size[nid] = 1 + utf8_size(node.value)
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(
+                _line(node), f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
+            )
+        on_path.add(nid)
+        stack.append((node, depth, True, used_at))
+        if isinstance(node, yaml.MappingNode):
+            children = [c for kv in node.value for c in kv]
+        else:
+            children = node.value
+        for child in reversed(children):
+            if id(child) in size:  # an alias of a finished node: counted, not walked again
+                aliases += 1
+                if aliases > limits.max_yaml_aliases:
+                    raise YamlSyntaxError(
+                        _line(node),
+                        f"too many YAML aliases: more than {limits.max_yaml_aliases} (OKG_MAX_YAML_ALIASES)",
+                    )
+                continue
+            if id(child) in on_path:
+                raise YamlSyntaxError(_line(node), "recursive YAML alias (a node contains itself)")
+            stack.append((child, depth + 1, False, _line(node)))
+
+
+def _convert(node, path: str, limits: Limits):
+    line = _line(node)
     if isinstance(node, yaml.ScalarNode):
+        too_big = value_too_big(node.value, limits)
+        if too_big:
+            raise YamlSyntaxError(line, too_big, path or None)
         quoted = node.style in ("'", '"')
         return Scalar(node.value, line, quoted)
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(n) for n in node.value], line)
+        return Seq([_convert(n, path, limits) for n in node.value], line)
     if isinstance(node, yaml.MappingNode):
         out = Map({}, line)
         for k, v in node.value:
             if not isinstance(k, yaml.ScalarNode):
-                raise YamlSyntaxError(k.start_mark.line + 1, "mapping keys must be plain names")
+                raise YamlSyntaxError(_line(k), "mapping keys must be plain names")
             if k.value in out.items:
-                raise YamlSyntaxError(k.start_mark.line + 1, f"duplicate key '{k.value}'")
-            out.items[k.value] = _convert(v)
-            out.key_lines[k.value] = k.start_mark.line + 1
+                raise YamlSyntaxError(_line(k), f"duplicate key '{k.value}'")
+            key = k.value if len(k.value) <= 200 else k.value[:200] + "…"
+            out.items[k.value] = _convert(v, f"{path}.{key}" if path else key, limits)
+            out.key_lines[k.value] = _line(k)
         return out
     raise YamlSyntaxError(line, "unsupported YAML node")  # pragma: no cover - aliases resolve above
 
