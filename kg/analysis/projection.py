@@ -23,7 +23,7 @@ Nodes are IRIs (``str``). Node attributes (all present, possibly empty):
 ``delivered_from`` the location (IRI) a contract is delivered from, or ``None``.
 ``parents``     tuple of segment IRIs this node is ``okg:subSegmentOf`` (sorted).
 ``dates``       ``{"startDate"|"endDate"|"date"|"effectiveDate"|"reportedOn": datetime.date}``.
-``quantities``  ``{property IRI: [Claim, ...]}`` for every Quantity-valued property of the node
+``quantities``  ``{property IRI: [okg.figures.claims.Claim, ...]}`` for every Quantity-valued property of the node
                 (``okg:headcount``, ``okg:share``, ``okg:revenueShare``, ``okg:firmCount`` ...).
 ``quotes``      ``{source id: (quote, ...)}`` — the node's ``okg:quote`` in each source graph
                 (sorted).
@@ -48,6 +48,7 @@ Edges are keyed by the core relation, so ``G[u][v][relation]`` is one edge; attr
 ``quotes``      the quotes of ``fact`` (else of the subject) in ``source``'s graph.
 
 Graph attributes: ``G.graph["fingerprint"]``, ``["sources"]`` (``{id: title}``),
+``["figure_rules"]`` (the ontology's same-figure rule, :class:`okg.figures.claims.FigureRules`),
 ``["relations"]`` (``{relation IRI: {"flow", "weight", "effect", "scope"}}``),
 ``["narrower"]`` (``{concept IRI: (narrower concept IRIs, ...)}`` from ``skos:broader+``, so that
 a rule on an activity also covers its narrower activities).
@@ -71,45 +72,32 @@ import gc
 import hashlib
 import pickle
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from sys import intern
 
 import networkx as nx
 import pyoxigraph as ox
-from okg.figures.intervals import UNKNOWN, Interval
+from okg.figures.claims import (
+    Q_CLAIMS,
+    Q_SCOPES,
+    FigureRules,
+    claims_from_rows,
+    scopes_from_rows,
+    source_id_of_graph,
+)
 from okg.store import KnowledgeGraph
 from okg.store.sparql import term_to_sparql
-from okg.terms.namespaces import DERIVED_GRAPH, OKG, OKGD, SOURCE_GRAPH_PREFIX, sparql_prologue
+from okg.terms.namespaces import DERIVED_GRAPH, OKG, OKGD, sparql_prologue
 from rdflib import URIRef
 
 OKG_NS = str(OKG)
 SOURCE_NODE_PREFIX = str(OKGD) + "source/"
 DATE_PROPERTIES = ("startDate", "endDate", "date", "effectiveDate", "reportedOn")
 CACHE_FILE = "impact-projection.pickle"
-PROJECTION_VERSION = "3"
+PROJECTION_VERSION = "4"
 """Bumped whenever the projection's data shape changes, so older pickles are rebuilt."""
 _FLOWS = {str(OKG.Inbound): "inbound", str(OKG.Outbound): "outbound"}
 _EFFECTS = {str(OKG.Loss): "loss", str(OKG.Gain): "gain"}
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One source's figure for a quantity-valued property of a node.
-
-    ``value`` is the interval the figure stands for (``UNKNOWN`` for an unknown figure), in the
-    unit's own scale (percent shares are 0..100); ``stated`` is the text of the fact file.
-    """
-
-    node: str
-    prop: str
-    value: Interval
-    stated: str | None
-    qualifier: str | None
-    unit: str | None
-    source: str | None
-    quantity: str
 
 
 # -- the queries (few, each over the whole store) ----------------------------------------------
@@ -165,23 +153,8 @@ SELECT DISTINCT ?x ?p ?d WHERE {
   ?x ?p ?d
 }"""
 
-Q_QUANTITIES = """
-SELECT DISTINCT ?x ?p ?q ?qual ?unit ?low ?high ?pt ?stated ?g WHERE {
-  GRAPH ?g {
-    ?x ?p ?q . ?q okg:qualifier ?qual .
-    OPTIONAL { ?q okg:unit ?unit } OPTIONAL { ?q okg:low ?low } OPTIONAL { ?q okg:high ?high }
-    OPTIONAL { ?q okg:pointValue ?pt } OPTIONAL { ?q okg:statedAs ?stated }
-  }
-}"""
-
 Q_QUOTES = """
 SELECT DISTINCT ?x ?q ?g WHERE { GRAPH ?g { ?x okg:quote ?q } }"""
-
-Q_SCOPES = """
-SELECT DISTINCT ?x ?cls ?p ?v WHERE {
-  ?cls okg:conflictScope ?p . ?x a ?cls .
-  OPTIONAL { ?x ?p ?v }
-}"""
 
 Q_ILLUSTRATIVE = """
 SELECT DISTINCT ?x WHERE { ?x okg:illustrative true }"""
@@ -224,11 +197,6 @@ def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
     ]
 
 
-def source_id_of_graph(graph: str) -> str | None:
-    """The source id of a source's named graph, ``None`` for other graphs."""
-    return graph[len(SOURCE_GRAPH_PREFIX) :] if graph.startswith(SOURCE_GRAPH_PREFIX) else None
-
-
 def fingerprint(kg: KnowledgeGraph) -> str:
     """A hash of the store's named graphs and their sizes (changes when a source is reloaded
     with a different number of triples, added or removed) and of the projection's version."""
@@ -256,17 +224,6 @@ def _relations(kg: KnowledgeGraph) -> tuple[dict[str, dict], dict[str, str]]:
         # A property's own declaration wins; else the first declaring ancestor by IRI.
         pred_to_rel[sub] = sub if sub in ps else sorted(ps)[0]
     return relations, pred_to_rel
-
-
-def _to_fraction(lit) -> Decimal | None:
-    return None if lit is None else Decimal(str(lit))
-
-
-def claim_value(qualifier: str | None, low, high, point) -> Interval:
-    """The interval of a stored Quantity: unknown when the qualifier says so or no bound exists."""
-    if qualifier == str(OKG.Unknown) or (low is None and high is None):
-        return UNKNOWN
-    return Interval.between(_to_fraction(low), _to_fraction(high), _to_fraction(point))
 
 
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
@@ -302,7 +259,9 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         nodes.add(s)
         nodes.add(o)
 
-    attrs = _node_attributes(kg, nodes)
+    G.graph["sources"] = titles = _sources(kg)
+    G.graph["figure_rules"] = FigureRules.read(lambda q: select(kg, q))
+    attrs = _node_attributes(kg, nodes, titles)
     for n in sorted(nodes):
         G.add_node(n, **attrs[n])
     fact_iri = str(OKG.Fact)
@@ -336,7 +295,6 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             sources=sources,
             quotes=quotes,
         )
-    G.graph["sources"] = _sources(kg)
     narrower: dict[str, list[str]] = {}
     for broad, narrow in select(kg, Q_NARROWER):
         narrower.setdefault(broad, []).append(narrow)
@@ -353,7 +311,9 @@ def _sources(kg: KnowledgeGraph) -> dict[str, str | None]:
     return out
 
 
-def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
+def _node_attributes(
+    kg: KnowledgeGraph, nodes: set[str], titles: dict[str, str | None]
+) -> dict[str, dict]:
     attrs = {
         n: {
             "kind": None,
@@ -434,42 +394,25 @@ def _node_attributes(kg: KnowledgeGraph, nodes: set[str]) -> dict[str, dict]:
         if a is not None and src is not None:
             a["quotes"].setdefault(src, []).append(str(q))
             a["sources"].add(src)
-    for x, p, q, qual, unit, low, high, pt, stated, g in select(kg, Q_QUANTITIES):
-        a = attrs.get(str(x))
-        if a is None:
-            continue
-        claim = Claim(
-            node=str(x),
-            prop=str(p),
-            value=claim_value(str(qual), low, high, pt),
-            stated=str(stated) if stated is not None else None,
-            qualifier=str(qual)[len(OKG_NS) :] if qual is not None else None,
-            unit=str(unit)[len(OKG_NS) :] if unit is not None else None,
-            source=source_id_of_graph(str(g)),
-            quantity=str(q),
-        )
-        a["quantities"].setdefault(str(p), []).append(claim)
-    scopes: dict[str, dict[str, set]] = {}
-    scope_cls: dict[str, str] = {}
-    for x, cls, p, v in select(kg, Q_SCOPES):
-        if str(x) not in attrs:
-            continue
-        scope_cls[str(x)] = min(scope_cls.get(str(x), str(cls)), str(cls))
-        vals = scopes.setdefault(str(x), {}).setdefault(str(p), set())
-        if v is not None:
-            vals.add(str(v))
-    for x, props in scopes.items():
-        attrs[x]["scope"] = (
-            scope_cls[x],
-            tuple(sorted((p, tuple(sorted(vals))) for p, vals in props.items())),
-        )
+    scopes = scopes_from_rows(r for r in select(kg, Q_SCOPES) if r[0] in attrs)
+    for x, scope in scopes.items():
+        attrs[x]["scope"] = scope
     for a in attrs.values():
         a["types"] = tuple(sorted(a["types"]))
         a["parents"] = tuple(sorted(a["parents"]))
         a["quotes"] = {k: tuple(sorted(set(v))) for k, v in sorted(a["quotes"].items())}
         a["sources"] = tuple(sorted(a["sources"]))
-        for claims in a["quantities"].values():
-            claims.sort(key=lambda c: (c.source or "", c.quantity))
+    quotes = {(x, src): qs for x, a in attrs.items() for src, qs in a["quotes"].items()}
+    made_up = [x for x, a in attrs.items() if a["illustrative"]]
+    rows = (r for r in select(kg, Q_CLAIMS) if r[0] in attrs)
+    claims = claims_from_rows(
+        rows, quotes=quotes, titles=titles, scopes=scopes, illustrative=made_up
+    )
+    for claim in claims:
+        attrs[claim.fact]["quantities"].setdefault(claim.prop, []).append(claim)
+    for a in attrs.values():
+        for cs in a["quantities"].values():
+            cs.sort(key=lambda c: (c.source or "", c.quantity))
     return attrs
 
 

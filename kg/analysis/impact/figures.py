@@ -1,14 +1,16 @@
 """Job figures: the workforce claims about the same jobs, combined into one interval.
 
-Workforce facts with the same employer, workplace and contract attribution describe the same
-jobs. Within such a group:
+Which workforce facts describe the same jobs is the ontology's same-figure rule
+(:class:`okg.figures.claims.FigureRules`: the class's ``okg:conflictScope`` values, with a part
+of an ``okg:isTotalOf`` total counted under its total), applied by
+:func:`okg.figures.claims.group_figures`. Within such a group:
 
-* claims for all contract types (``employmentType: all``) about the same jobs conflict when they
-  differ; they are combined by the hull rule of :func:`okg.figures.intervals.combine_claims` and every
-  claim is kept, with its source and quote, so the output can name them;
-* a breakdown (a permanent and a temporary figure) is one more claim for the total: the sum of
-  its parts;
-* with no total and no complete breakdown, the figure is the sum of the parts given, and says so.
+* claims about the whole (``employmentType: all``) conflict when they differ; they are combined
+  by the hull rule of :func:`okg.figures.intervals.combine_claims` and every claim is kept, with
+  its source and quote, so the output can name them;
+* a complete breakdown (every declared part, such as a permanent and a temporary figure) is one
+  more claim for the total: the sum of its parts;
+* with no claim about the whole, the figure is the sum of the parts given, and says so.
 """
 
 from __future__ import annotations
@@ -19,17 +21,14 @@ from dataclasses import dataclass
 
 import networkx as nx
 from okg.analysis.impact.result import ClaimInfo
+from okg.figures.claims import Claim, FigureRules, group_figures
 from okg.figures.intervals import UNKNOWN, Interval, combine_claims, total
 from okg.terms.namespaces import OKG
 
 HEADCOUNT = str(OKG.headcount)
-EMPLOYMENT_TYPE = str(OKG.employmentType)
 EMPLOYER = str(OKG.employer)
 WORKPLACE = str(OKG.workplace)
 ATTRIBUTED_TO = str(OKG.attributedTo)
-ALL_TYPES = str(OKG.AnyEmploymentType)
-PARTS = (str(OKG.Permanent), str(OKG.Temporary))
-WORKFORCE = str(OKG.Workforce)
 
 
 @dataclass
@@ -52,30 +51,33 @@ def _scope_values(G: nx.MultiDiGraph, w: str) -> dict[str, tuple[str, ...]]:
     return dict(scope[1]) if scope else {}
 
 
-def claim_info(
-    G: nx.MultiDiGraph, node: str, claim, employment_type: str | None = None
-) -> ClaimInfo:
-    """The :class:`ClaimInfo` of a projection claim, with its source title and quotes."""
-    attrs = G.nodes[node]
-    titles = G.graph.get("sources", {})
-    return ClaimInfo(
-        fact=node,
-        stated=claim.stated,
-        value=claim.value,
-        source=claim.source,
-        source_title=titles.get(claim.source),
-        quotes=list(attrs["quotes"].get(claim.source, ())),
-        employment_type=employment_type,
-        illustrative=bool(attrs.get("illustrative")),
-    )
+def _rules(G: nx.MultiDiGraph) -> FigureRules:
+    return G.graph.get("figure_rules") or FigureRules()
 
 
-def _describe(c: ClaimInfo) -> str:
+def _headcount_claims(G: nx.MultiDiGraph, w: str) -> list[Claim]:
+    """The headcount claims of workforce *w*; one unknown claim when it gives none."""
+    claims = G.nodes[w]["quantities"].get(HEADCOUNT) or []
+    if claims:
+        return list(claims)
+    return [
+        Claim(
+            fact=w,
+            prop=HEADCOUNT,
+            value=UNKNOWN,
+            stated="no headcount given",
+            scope=G.nodes[w].get("scope"),
+        )
+    ]
+
+
+def _describe(c: ClaimInfo, part: bool = False) -> str:
+    """``about 163 (146–180)``; a part's claim names its part: ``about 50 (45–55) permanent``."""
     text = c.stated or c.value.format()
     bounds = c.value.bounds_text()
     if c.value.known and c.stated != bounds:
         text += f" ({bounds})"
-    if c.employment_type and c.employment_type != "AnyEmploymentType":
+    if part and c.employment_type:
         text += f" {c.employment_type.lower()}"
     return text
 
@@ -84,8 +86,11 @@ _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _key(G: nx.MultiDiGraph, w: str) -> tuple:
-    values = _scope_values(G, w)
-    return tuple(sorted((p, v) for p, v in values.items() if p != EMPLOYMENT_TYPE)) or (w,)
+    """The figure *w* is about: its class and scope values, parts rolled up to their total."""
+    scope = G.nodes[w].get("scope")
+    if not scope:
+        return (w,)
+    return (scope[0], _rules(G).rolled(scope[1]))
 
 
 def _index(G: nx.MultiDiGraph) -> dict:
@@ -99,7 +104,7 @@ def _index(G: nx.MultiDiGraph) -> dict:
 def _group(G: nx.MultiDiGraph, w: str, key: tuple, index: dict) -> list[str]:
     """Every workforce with the same key as *w*: they all hang off the same employer (or
     workplace, or contract), so only that node's neighbours are looked at, once."""
-    values = dict(key) if key != (w,) else {}
+    values = dict(key[1]) if key != (w,) else {}
     anchors = [v for p in (EMPLOYER, WORKPLACE, ATTRIBUTED_TO) for v in values.get(p, ()) if v in G]
     if not anchors:
         return [w]
@@ -107,7 +112,7 @@ def _group(G: nx.MultiDiGraph, w: str, key: tuple, index: dict) -> list[str]:
     if anchor not in index["anchors"]:
         index["anchors"].add(anchor)
         for _, x in G.out_edges(anchor):
-            if WORKFORCE in G.nodes[x]["classes"]:
+            if G.nodes[x].get("scope"):
                 k = index["key_of"].setdefault(x, _key(G, x))
                 index["groups"].setdefault(k, set()).add(x)
     return sorted(index["groups"].get(key, set()) | {w})
@@ -138,37 +143,19 @@ def job_figures(G: nx.MultiDiGraph, workforces: Iterable[str]) -> list[JobFigure
 
 def _figure(G: nx.MultiDiGraph, key: tuple, ws: list[str]) -> JobFigure:
     values = _scope_values(G, ws[0])
-    by_type: dict[str, list[ClaimInfo]] = {}
-    for w in ws:
-        etypes = _scope_values(G, w).get(EMPLOYMENT_TYPE) or (ALL_TYPES,)
-        etype = etypes[0]
-        short = etype.rsplit("#", 1)[-1]
-        claims = G.nodes[w]["quantities"].get(HEADCOUNT) or []
-        if not claims:
-            by_type.setdefault(etype, []).append(
-                ClaimInfo(
-                    fact=w,
-                    stated="no headcount given",
-                    value=UNKNOWN,
-                    source=None,
-                    source_title=None,
-                    quotes=[],
-                    employment_type=short,
-                )
-            )
-        for c in claims:
-            by_type.setdefault(etype, []).append(claim_info(G, w, c, short))
-    all_claims = by_type.get(ALL_TYPES, [])
-    candidates = [c.value for c in all_claims]
-    texts = [_describe(c) for c in all_claims]
-    parts_present = [p for p in PARTS if p in by_type]
-    part_values = [combine_claims(c.value for c in by_type[p]) for p in parts_present]
-    if len(parts_present) == len(PARTS):
-        s, _ = total(part_values)
+    claims = [c for w in ws for c in _headcount_claims(G, w)]
+    (fig,) = group_figures(claims, _rules(G))
+    whole = [ClaimInfo.of(c) for c in fig.claims]
+    breakdown = fig.breakdowns[0] if fig.breakdowns else None
+    given = [[ClaimInfo.of(c) for c in cs] for _, cs in breakdown.given] if breakdown else []
+    candidates = [c.value for c in whole]
+    texts = [_describe(c) for c in whole]
+    part_values = [combine_claims(c.value for c in cs) for cs in given]
+    parts_text = " + ".join(_describe(c, part=True) for cs in given for c in cs)
+    if breakdown is not None and breakdown.complete:
+        s = breakdown.value()
         candidates.append(s)
-        texts.append(
-            " + ".join(_describe(c) for p in parts_present for c in by_type[p]) + f" = {s.format()}"
-        )
+        texts.append(parts_text + f" = {s.format()}")
     if candidates:
         head = combine_claims(candidates)
         distinct = {(v.known, v.low, v.high) for v in candidates}
@@ -185,12 +172,9 @@ def _figure(G: nx.MultiDiGraph, key: tuple, ws: list[str]) -> JobFigure:
     else:
         head, _ = total(part_values)
         conflict = False
-        rule = (
-            "only part of the jobs is given: "
-            + " + ".join(_describe(c) for p in parts_present for c in by_type[p])
-            + f" = {head.format()}"
-        )
-    claims_out = [c for etype in sorted(by_type) for c in by_type[etype]]
+        rule = f"only part of the jobs is given: {parts_text} = {head.format()}"
+    everything = whole + [c for cs in given for c in cs]
+    claims_out = sorted(everything, key=lambda c: c.part or "")
     return JobFigure(
         key=key,
         workforces=ws,

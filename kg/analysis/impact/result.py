@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 
+from okg.figures.claims import Claim
 from okg.figures.intervals import Interval
 
 
@@ -18,6 +19,8 @@ def plain(value: object) -> object:
         d = value.to_dict()
         d["text"] = value.format()
         return d
+    if isinstance(value, ClaimInfo):
+        return value.to_plain()
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dt.date):
@@ -45,18 +48,45 @@ class Step:
     fact: str | None = None
 
 
-@dataclass
-class ClaimInfo:
-    """One source's figure behind a number: what it said, the interval, and its quote."""
+@dataclass(frozen=True)
+class ClaimInfo(Claim):
+    """One source's figure behind a number: the shared :class:`okg.figures.claims.Claim` (what
+        it said, the interval, its source and quotes), as impact results name it.
 
-    fact: str
-    stated: str | None
-    value: Interval
-    source: str | None
-    source_title: str | None
-    quotes: list[str]
-    employment_type: str | None = None
-    illustrative: bool = False
+        ``employment_type`` is the local name of the claim's breakdown position (``part``:
+        ``AnyEmploymentType``, ``Permanent``...). Its JSON form keeps the fields impact results
+        have always had.
+
+        >>> from okg.figures.claims import Claim
+    from okg.figures.intervals import Interval
+        >>> c = ClaimInfo.of(Claim("urn:w", "urn:p", Interval.of(45, 55, 50), stated="about 50",
+        ...                        part="https://w3id.org/okg/ontology#Permanent"))
+        >>> plain(c)["employment_type"], plain(c)["value"]["text"]
+        ('Permanent', 'about 50 (45–55)')
+    """
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimInfo:
+        """The same claim, as a :class:`ClaimInfo`."""
+        if isinstance(claim, cls):
+            return claim
+        return cls(**{f.name: getattr(claim, f.name) for f in fields(Claim)})
+
+    @property
+    def employment_type(self) -> str | None:
+        return self.part.rsplit("#", 1)[-1] if self.part else None
+
+    def to_plain(self) -> dict:
+        return {
+            "fact": self.fact,
+            "stated": self.stated,
+            "value": plain(self.value),
+            "source": self.source,
+            "source_title": self.source_title,
+            "quotes": list(self.quotes),
+            "employment_type": self.employment_type,
+            "illustrative": self.illustrative,
+        }
 
 
 @dataclass
