@@ -1,14 +1,10 @@
-"""End to end through the CLI: build, validate, stats, sources, remove, export; and a wheel install."""
+"""End to end through the CLI: build, validate, stats, sources, remove, export (wheel: test_wheel.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
-import pytest
 from okg.cli import app
 from okg.terms.resources import data_dir
 from typer.testing import CliRunner
@@ -72,79 +68,6 @@ def test_build_refuses_bad_files_and_keeps_the_store(tmp_path):
     assert res.exit_code == 1 and "nothing was loaded" in res.output
     res = runner.invoke(app, ["sources", "--store", store])
     assert "totalenergies" in res.output and "assahafa" not in res.output
-
-
-@pytest.mark.slow
-def test_plain_wheel_finds_ontology_queries_and_data(tmp_path):
-    wheel_dir = tmp_path / "wheel"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(wheel_dir),
-            str(ROOT),
-        ],
-        check=True,
-    )
-    (wheel,) = wheel_dir.glob("okg-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert {
-        "okg/ontology/core.ttl",
-        "okg/ontology/shapes.ttl",
-        "okg/ontology/sectors/call_centres.ttl",
-        "okg/data/totalenergies-ikanbi-2025.yaml",
-        "okg/data/sources/000_3936ca5f7cda7f3a.txt",
-        "okg/queries/derive/10_types.rq",
-        "okg/analysis/impact/propagate.py",
-        "okg/viz/assets/okg-viz.js",
-    } <= names
-    tops = {n.split("/")[0] for n in names}
-    assert tops == {"okg", "okg-0.1.0.dist-info"}, tops
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "-q",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-    )
-    code = (
-        "import okg.terms.resources as r, sys; "
-        "print(r.ontology_dir()); print(r.queries_dir()); print(r.data_dir())"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
-        check=True,
-    ).stdout
-    for line in out.splitlines():
-        assert line.startswith(str(target)), out
-    store = tmp_path / "store"
-    res = subprocess.run(
-        [sys.executable, "-c", "from okg.cli import main; main()", "build", "--store", str(store)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
-    )
-    assert res.returncode == 0, res.stderr
-    assert "loaded totalenergies-ikanbi-relocation" in res.stdout
 
 
 MODULE = """\
