@@ -23,6 +23,7 @@ from okg.figures.quantities import (
 )
 from okg.loaders.errors import ErrorSink
 from okg.loaders.yamlnodes import Map, Scalar, Seq
+from okg.terms.identifiers import IdentifierError, schemes_of
 from okg.terms.namespaces import OKG, OKGD, PROV, SCHEMA, source_graph, source_node
 from okg.terms.vocabulary import PropertyInfo, Vocabulary
 from rdflib import XSD, Graph, Literal, URIRef
@@ -111,6 +112,18 @@ def read_source_block(node, sink: ErrorSink, voc: Vocabulary, line: int) -> dict
                 f"impossible or malformed date '{out['date'][0]}'; expected YYYY-MM-DD",
             )
     return out
+
+
+def unknown_key_message(voc: Vocabulary, cls: URIRef, kind: str, text: str, listed) -> str:
+    """'unknown country 'XX': not in ISO 3166-1 (249 codes)', with the nearest codes."""
+    import difflib
+
+    name, count = listed
+    keys = voc.keyed_individuals(cls)
+    near = [k for k in keys if k.casefold() == text.casefold()]
+    near = near or difflib.get_close_matches(text, list(keys), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    return f"unknown {kind} '{text}': not in {name} ({count} codes){hint}"
 
 
 class DocumentMapper:
@@ -329,6 +342,10 @@ class DocumentMapper:
             if prop.functional and len(values) > 1:
                 sink.add(line, key, "takes a single value, got a list")
                 continue
+            scheme = schemes_of(voc).get(prop.iri)
+            if scheme is not None:
+                self._identifiers(scheme, iri, values, line, key)
+                continue
             for v in values:
                 obj = self._value(prop, v, getattr(v, "line", line), key, iri)
                 if obj is None:
@@ -399,6 +416,21 @@ class DocumentMapper:
                     "expected the quoted words of the source as text",
                 )
 
+    def _identifiers(self, scheme, subject: URIRef, values, line: int, key: str) -> None:
+        """External identifiers (okg:identifierScheme keys): validated, stored as the scheme says."""
+        for v in values:
+            vline = getattr(v, "line", line)
+            if not isinstance(v, Scalar) or not v.value.strip():
+                self.sink.add(vline, key, f"expected a {scheme.label} as text; {scheme.fmt}")
+                continue
+            try:
+                notation = scheme.read(v.value)
+            except IdentifierError as exc:
+                self.sink.add(vline, key, str(exc))
+                continue
+            for t in scheme.triples(subject, notation):
+                self.graph.add(t)
+
     def _value(self, prop: PropertyInfo, node, line: int, key: str, subject: URIRef):
         voc, sink = self.voc, self.sink
         if prop.is_object and prop.range is not None and voc.is_subclass(prop.range, OKG.Quantity):
@@ -465,6 +497,10 @@ class DocumentMapper:
         elif ID_PATTERN.match(text.replace("/", "-")):
             target = OKGD[text]
             types = self.resolver(target)
+        listed = voc.key_list(rng) if rng is not None else None
+        if not types and listed is not None and ":" not in text:
+            sink.add(line, key, unknown_key_message(voc, rng, kind, text, listed))
+            return None
         if not types:
             hint = ""
             if rng is not None and voc.keyed_individuals(rng):

@@ -19,7 +19,10 @@ from okg.terms.resources import ontology_dir, sector_dirs
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-CORE_FILES = ("core.ttl", "reference.ttl")
+CORE_FILES = ("core.ttl", "reference.ttl", "reference-iso.ttl", "reference-nace.ttl")
+"""The core ontology and the reference individuals: hand-typed (reference.ttl) and generated
+from maintained lists (reference-iso.ttl by tools/make_reference.py, reference-nace.ttl by
+tools/make_nace.py)."""
 
 
 class VocabularyError(Exception):
@@ -98,6 +101,15 @@ class Vocabulary:
                     out[str(key)] = ind
             self._keyed[cls] = out
         return self._keyed[cls]
+
+    def key_list(self, cls: URIRef) -> tuple[str, int] | None:
+        """The published list (``okg:keyList``) whose codes key *cls*'s individuals, and how
+        many of them the vocabulary holds; ``None`` for classes without one."""
+        for c in sorted(self.superclasses(cls)):
+            name = self.graph.value(c, OKG.keyList)
+            if name is not None:
+                return str(name), len(self.keyed_individuals(cls))
+        return None
 
     # -- names -----------------------------------------------------------------
     def expand(self, name: str) -> URIRef | None:
