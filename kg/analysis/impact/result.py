@@ -51,18 +51,18 @@ class Step:
 @dataclass(frozen=True)
 class ClaimInfo(Claim):
     """One source's figure behind a number: the shared :class:`okg.figures.claims.Claim` (what
-        it said, the interval, its source and quotes), as impact results name it.
+    it said, the interval, its source and quotes), as impact results name it.
 
-        ``employment_type`` is the local name of the claim's breakdown position (``part``:
-        ``AnyEmploymentType``, ``Permanent``...). Its JSON form keeps the fields impact results
-        have always had.
+    ``employment_type`` is the local name of the claim's breakdown position (``part``:
+    ``AnyEmploymentType``, ``Permanent``...). Its JSON form keeps the fields impact results
+    have always had.
 
-        >>> from okg.figures.claims import Claim
-    from okg.figures.intervals import Interval
-        >>> c = ClaimInfo.of(Claim("urn:w", "urn:p", Interval.of(45, 55, 50), stated="about 50",
-        ...                        part="https://w3id.org/okg/ontology#Permanent"))
-        >>> plain(c)["employment_type"], plain(c)["value"]["text"]
-        ('Permanent', 'about 50 (45–55)')
+    >>> from okg.figures.claims import Claim
+    >>> from okg.figures.intervals import Interval
+    >>> c = ClaimInfo.of(Claim("urn:w", "urn:p", Interval.of(45, 55, 50), stated="about 50",
+    ...                        part="https://w3id.org/okg/ontology#Permanent"))
+    >>> plain(c)["employment_type"], plain(c)["value"]["text"]
+    ('Permanent', 'about 50 (45–55)')
     """
 
     @classmethod
