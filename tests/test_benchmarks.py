@@ -377,3 +377,11 @@ def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
         assert kg.ask("ASK { ?p okg:servesClient ?c }")
     res = runner.invoke(app, ["bulk-load", str(nq), "--store", str(store)])
     assert res.exit_code == 1 and "already holds sources" in res.output
+
+
+@pytest.mark.parametrize("name", ["benchmarks.run", "benchmarks.report"])
+def test_benchmark_docstring_examples(name):
+    import doctest
+
+    failed, tried = doctest.testmod(importlib.import_module(name))
+    assert tried > 0 and failed == 0, name
