@@ -21,17 +21,18 @@ bound with :func:`okg.store.sparql.bind` (a VALUES block), never pasted into the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from okg.store.sparql import BindingError, Rows, bind, term_to_sparql
-from okg.terms.namespaces import COUNTRY, MARKET, OKGD, sparql_prologue
 from okg.terms.resources import queries_dir
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+
+if TYPE_CHECKING:  # rdflib is imported when terms are built, not to read the catalog
+    from okg.store.sparql import Rows
+    from rdflib.term import Node
 
 UNBOUND = "-"
 _HEADER = re.compile(r"^#\s*(title|question|param|columns|note)\s*:\s*(.*?)\s*$")
@@ -45,69 +46,117 @@ class QueryError(ValueError):
     """A query file, a query name or a parameter value is not usable (message names which)."""
 
 
-def _entity(v: str) -> Node:
+# Each parameter type is a pure check (text -> normalised text, ValueError when it does not fit:
+# enough to read the headers without rdflib) and a maker of the RDF term from the checked text.
+
+
+def _check_entity(v: str) -> str:
     v = v.removeprefix("okgd:")
-    if v.startswith(("http://", "https://")):
-        return URIRef(v)
-    if not _ID.match(v):
+    if not v.startswith(("http://", "https://")) and not _ID.match(v):
         raise ValueError("not an entity id (letters, digits, . _ ~ / -)")
-    return OKGD[v]
+    return v
 
 
-def _iri(v: str) -> Node:
+def _make_entity(v: str) -> Node:
+    from okg.terms.namespaces import OKGD
+    from rdflib import URIRef
+
+    return URIRef(v) if v.startswith(("http://", "https://")) else OKGD[v]
+
+
+def _check_iri(v: str) -> str:
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", v):
         raise ValueError("not an absolute IRI")
+    return v
+
+
+def _make_iri(v: str) -> Node:
+    from rdflib import URIRef
+
     return URIRef(v)
 
 
-def _date(v: str) -> Node:
+def _make_string(v: str) -> Node:
+    from rdflib import Literal
+
+    return Literal(v)
+
+
+def _check_date(v: str) -> str:
     try:
-        return Literal(date.fromisoformat(v).isoformat(), datatype=XSD.date)
+        return date.fromisoformat(v).isoformat()
     except ValueError:
         raise ValueError("not a date (YYYY-MM-DD)") from None
 
 
-def _integer(v: str) -> Node:
+def _typed(datatype: str) -> Callable[[str], Node]:
+    def make(v: str) -> Node:
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        return Literal(v, datatype=XSD[datatype])
+
+    return make
+
+
+def _check_integer(v: str) -> str:
     if not re.fullmatch(r"[+-]?\d+", v):
         raise ValueError("not an integer")
-    return Literal(str(int(v)), datatype=XSD.integer)
+    return str(int(v))
 
 
-def _decimal(v: str) -> Node:
+def _check_decimal(v: str) -> str:
     try:
         d = Decimal(v)
     except InvalidOperation:
         raise ValueError("not a decimal number") from None
     if not d.is_finite():
         raise ValueError("not a finite decimal number")
-    return Literal(format(d, "f"), datatype=XSD.decimal)
+    return format(d, "f")
 
 
-def _language(v: str) -> Node:
+def _check_language(v: str) -> str:
     if not _LANG.match(v):
         raise ValueError("not a language code (BCP 47, e.g. en, fr, ar)")
-    return Literal(v.lower())
+    return v.lower()
 
 
-def _code(ns):
+def _check_code(v: str) -> str:
+    if not _CODE.match(v):
+        raise ValueError("not a two-letter ISO 3166 code")
+    return v.upper()
+
+
+def _in(namespace: str) -> Callable[[str], Node]:
     def make(v: str) -> Node:
-        if not _CODE.match(v):
-            raise ValueError("not a two-letter ISO 3166 code")
-        return ns[v.upper()]
+        from okg.terms import namespaces
+
+        return getattr(namespaces, namespace)[v]
 
     return make
 
 
+@dataclass(frozen=True)
+class ParamType:
+    """How a parameter's text is checked (pure Python) and made into an RDF term (rdflib)."""
+
+    check: Callable[[str], str]
+    make: Callable[[str], Node]
+
+    def __call__(self, value: str) -> Node:
+        return self.make(self.check(value))
+
+
 TYPES = {
-    "entity": _entity,  # a fact-file id (``ikanbi``, ``SOURCE/FACT``) or a full IRI
-    "iri": _iri,
-    "string": Literal,
-    "date": _date,
-    "integer": _integer,
-    "decimal": _decimal,
-    "language": _language,
-    "country": _code(COUNTRY),
-    "market": _code(MARKET),
+    "entity": ParamType(_check_entity, _make_entity),  # a fact-file id or a full IRI
+    "iri": ParamType(_check_iri, _make_iri),
+    "string": ParamType(str, _make_string),
+    "date": ParamType(_check_date, _typed("date")),
+    "integer": ParamType(_check_integer, _typed("integer")),
+    "decimal": ParamType(_check_decimal, _typed("decimal")),
+    "language": ParamType(_check_language, _make_string),
+    "country": ParamType(_check_code, _in("COUNTRY")),
+    "market": ParamType(_check_code, _in("MARKET")),
 }
 """Parameter types: each makes an RDF term from the text given on the command line."""
 
@@ -119,8 +168,17 @@ class Param:
     default: str | None
     description: str = ""
 
+    def check(self, value: str) -> str:
+        """*value* checked against the type without building a term (no rdflib needed)."""
+        try:
+            return TYPES[self.type].check(value)
+        except ValueError as exc:
+            raise QueryError(f"parameter '{self.name}' ({self.type}): {exc}: {value!r}") from None
+
     def term(self, value: str) -> Node:
         """The RDF term for *value*; QueryError naming the parameter when it does not fit."""
+        from okg.store.sparql import BindingError, term_to_sparql
+
         try:
             term = TYPES[self.type](value)
             term_to_sparql(term)
@@ -167,7 +225,7 @@ class CannedQuery:
         for name in unknown:  # a user's own file without a header: plain strings
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 raise QueryError(f"not a valid parameter name: {name!r}")
-            out[name] = Literal(values[name])
+            out[name] = _make_string(values[name])
         if lang and "lang" not in out and re.search(r"[?$]lang\b", self.text):
             out["lang"] = Param("lang", "language", None).term(lang)
         return out
@@ -197,7 +255,7 @@ def parse_query(name: str, text: str, path: Path | None = None) -> CannedQuery:
             pname, ptype, default, desc = pm.groups()
             param = Param(pname, ptype, None if default == UNBOUND else default, desc or "")
             if param.default is not None:
-                param.term(param.default)
+                param.check(param.default)
             params.append(param)
         elif key == "columns":
             columns = [c.strip() for c in value.split(",") if c.strip()]
@@ -257,6 +315,9 @@ def run_query(
     >>> run_query(kg, "sources").columns
     ['source', 'title', 'publisher', 'date', 'language', 'facts']
     """
+    from okg.store.sparql import BindingError, bind
+    from okg.terms.namespaces import sparql_prologue
+
     q = name if isinstance(name, CannedQuery) else resolve(name)
     terms = q.terms(params or {}, lang)
     try:

@@ -320,7 +320,10 @@ def test_cli_viz_writes_an_offline_page(store, tmp_path):
     "args,message",
     [
         (["viz", "--focus", "nope"], "error: no entity 'nope' in the store"),
-        (["viz", "--lang", "de"], "error: --lang must be one of en, fr, ar"),
+        (
+            ["viz", "--lang", "de"],
+            "error: --lang: unknown language 'de'; expected one of en, fr, ar",
+        ),
         (["viz", "--max-nodes", "0"], "error: --max-nodes must be at least 1"),
         (["viz", "--event", "nope"], "error: no event 'nope'"),
         (["report", "nope"], "error: no event 'nope'"),

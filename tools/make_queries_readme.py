@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from okg.cli.query import render
 from okg.queries.canned import catalog, run_query
+from okg.render.rows import render
 from okg.store import KnowledgeGraph
 from okg.terms.resources import data_dir, queries_dir
 

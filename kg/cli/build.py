@@ -6,20 +6,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.cli.common import StoreOption, console, err_console, fail, open_store
-from okg.loaders import LoadError, load_vocabulary, read_files
-from okg.loaders.registry import loaders
-from okg.store import KnowledgeGraph, MissingModuleError, default_store_path
-from okg.store.knowledge_graph import is_store
-from okg.terms.resources import data_dir
-from rich.progress import Progress
+from okg.cli.common import FormatOption, StoreOption, console, err_console, fail, open_store, show
 
 
 def bundled_files() -> list[Path]:
+    from okg.terms.resources import data_dir
+
     return sorted(p for p in data_dir().iterdir() if p.suffix in (".yaml", ".yml", ".csv"))
 
 
 def expand(paths: list[Path]) -> list[Path]:
+    from okg.loaders.registry import loaders
+
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -37,7 +35,7 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def print_errors(exc: LoadError) -> None:
+def print_errors(exc) -> None:
     for e in exc.errors:
         err_console.print(str(e), markup=False, highlight=False)
     files = len({e.file for e in exc.errors})
@@ -51,7 +49,10 @@ def register(app: typer.Typer) -> None:
     def build(
         files: Annotated[
             list[Path] | None,
-            typer.Argument(help="Fact files or folders (default: the bundled data pack)."),
+            typer.Argument(
+                metavar="PATH",
+                help="Fact files or folders (default: the bundled data pack).",
+            ),
         ] = None,
         store: StoreOption = None,
         no_shapes: Annotated[
@@ -66,11 +67,15 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Load fact files into the store: each source replaces its own named graph; all or nothing."""
+        from okg.loaders import LoadError
+        from okg.store import MissingModuleError
+        from rich.progress import Progress
+
         paths = expand(files) if files else bundled_files()
         if not paths:
             fail("no input files")
         kg = open_store(store, create=True)
-        with Progress(console=err_console, transient=True) as progress:
+        with Progress(console=err_console.get(), transient=True) as progress:
             task = progress.add_task("loading", total=2 * len(paths) + 4)
             try:
                 kg.install_vocabulary(forget_missing=forget_missing_modules)
@@ -93,16 +98,23 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"loaded {b.source_id}: {len(b.graph)} triples from {b.file}", markup=False
             )
-        from okg.cli.inspect import print_stats
+        from okg.render.store import stats_tables
 
-        print_stats(kg)
+        show(stats_tables(kg.stats()), "table")
 
     @app.command()
     def validate(
-        files: Annotated[list[Path], typer.Argument(help="Fact files or folders to check.")],
+        files: Annotated[
+            list[Path],
+            typer.Argument(metavar="PATH", help="Fact files or folders to check."),
+        ],
         store: StoreOption = None,
     ) -> None:
         """Check fact files without loading them; report every error of every file, exit 1 if any."""
+        from okg.loaders import LoadError, load_vocabulary, read_files
+        from okg.store import KnowledgeGraph, default_store_path
+        from okg.store.knowledge_graph import is_store
+
         paths = expand(files)
         path = store or default_store_path()
         kg = None
@@ -133,14 +145,11 @@ def register(app: typer.Typer) -> None:
             )
 
     @app.command()
-    def sources(store: StoreOption = None) -> None:
+    def sources(store: StoreOption = None, format: FormatOption = "table") -> None:
         """List the sources in the store (one named graph each)."""
-        kg = open_store(store)
-        for s in kg.sources():
-            console.print(
-                f"{s.source_id}\t{s.triples} triples\t{s.fact_file or ''}\t{s.title or ''}",
-                markup=False,
-            )
+        from okg.render.store import sources_table
+
+        show([sources_table(open_store(store).sources())], format)
 
     @app.command()
     def remove(

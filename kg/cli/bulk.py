@@ -13,7 +13,8 @@ def register(app: typer.Typer) -> None:
     @app.command("bulk-load")
     def bulk_load_command(
         files: Annotated[
-            list[Path], typer.Argument(help="N-Quads files, one named graph per source.")
+            list[Path],
+            typer.Argument(metavar="FILE", help="N-Quads files, one named graph per source."),
         ],
         store: StoreOption = None,
     ) -> None:

@@ -6,31 +6,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.analysis.conflicts import find_conflicts
-from okg.cli.common import LangOption, StoreOption, console, fail, open_store
-from okg.store import KnowledgeGraph
-from rdflib import Graph
+from okg.cli.common import LangOption, StoreOption, fail, open_store, say
+
+EXIT_PROBLEMS = 1
+"""Exit code when a check found problems (inconsistency, SHACL violations)."""
+EXIT_INCOMPLETE = 2
+"""Exit code when the other checks passed but the reasoner could not run (no Java)."""
 
 
-def store_graph(kg: KnowledgeGraph) -> Graph:
+def store_graph(kg):
+    """The whole store as an rdflib Graph (the reasoner and SHACL read rdflib)."""
+    from rdflib import Graph
+
     g = Graph()
     g.parse(data=kg.export("ntriples"), format="nt")
     return g
-
-
-def print_conflicts(kg: KnowledgeGraph, lang: str) -> int:
-    conflicts = find_conflicts(kg, lang)
-    console.print(f"Conflicting claims: {len(conflicts)}", markup=False)
-    for i, c in enumerate(conflicts, 1):
-        console.print(f"\n[{i}] {c.label}", markup=False)
-        if c.breakdown:
-            console.print(f"    breakdown: {c.breakdown}", markup=False)
-        for cl in c.claims:
-            where = f"{cl.source_title}" + (f", fact file line {cl.line}" if cl.line else "")
-            console.print(f"  - {cl.stated_as}  → {cl.interval()}   ({where})", markup=False)
-            for q in cl.quotes:
-                console.print(f"      «{q}»", markup=False)
-    return len(conflicts)
 
 
 def register(app: typer.Typer) -> None:
@@ -45,11 +35,19 @@ def register(app: typer.Typer) -> None:
             list[Path] | None,
             typer.Option(
                 "--with",
+                metavar="FILE",
                 help="Extra RDF file(s) to check together with the store (e.g. a test fixture).",
             ),
         ] = None,
     ) -> None:
-        """Is the graph consistent (HermiT), does it meet the shapes (SHACL), which claims disagree?"""
+        """Is the graph consistent (HermiT), does it meet the shapes (SHACL), which claims disagree?
+
+        Exit 0: all checks ran and passed; 1: problems found; 2: no problems found but HermiT
+        could not run (no Java: say --no-reasoner to skip it).
+        """
+        from okg.analysis.conflicts import find_conflicts
+        from okg.render.analysis import conflict_lines
+
         kg = open_store(store)
         graph = store_graph(kg)
         for path in extra or []:
@@ -58,26 +56,38 @@ def register(app: typer.Typer) -> None:
             except Exception as exc:  # rdflib parser errors
                 fail(f"{path}: cannot parse: {str(exc).splitlines()[0]}")
         problems = 0
+        incomplete = False
         if reasoner:
-            from okg.store.reasoning import check_consistency
+            from okg.store.reasoning import JavaMissingError, check_consistency
 
             try:
                 report = check_consistency(graph)
+            except JavaMissingError as exc:
+                say(f"HermiT: not run: {exc}")
+                incomplete = True
             except RuntimeError as exc:
                 fail(str(exc))
-            console.print(report.message, markup=False)
-            if not report.consistent:
-                problems += 1
+            else:
+                say(report.message)
+                if not report.consistent:
+                    problems += 1
+        else:
+            say("HermiT: skipped (--no-reasoner)")
         from okg.store.shacl import validate
 
         violations = validate(graph, kg.voc)
-        console.print(
-            f"SHACL: {'conforms' if not violations else f'{len(violations)} violation(s)'}",
-            markup=False,
-        )
+        say(f"SHACL: {'conforms' if not violations else f'{len(violations)} violation(s)'}")
         for focus, path, msg in violations:
-            console.print(f"  - {kg.voc.qname(focus)} {path}: {msg}", markup=False)
+            say(f"  - {kg.voc.qname(focus)} {path}: {msg}")
         problems += len(violations)
-        print_conflicts(kg, lang)
+        from okg.loaders.quotes import quote_shares
+
+        say("Quotes checked against the source documents:")
+        for share in quote_shares(graph):
+            say(f"  - {share.line()}")
+        for line in conflict_lines(find_conflicts(kg, lang)):
+            say(line)
         if problems:
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_PROBLEMS)
+        if incomplete:
+            raise typer.Exit(EXIT_INCOMPLETE)

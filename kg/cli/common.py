@@ -1,16 +1,42 @@
-"""Options and output helpers shared by the commands."""
+"""Options and output helpers shared by the commands.
+
+Importing this module costs typer and click only: the store, rdflib and rich are imported when
+a command runs. The choices of ``--format`` and ``--lang`` are defined here once; a value outside
+them is refused in one line (``error: --format: unknown format 'pdf'; expected one of ...``),
+and ``--help`` shows them as ``[table|csv|json|md]``.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.store import STORE_ENV, KnowledgeGraph, default_store_path
-from rich.console import Console
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+STORE_ENV = "OKG_STORE"
+"""The environment variable naming the store folder (the same as :data:`okg.store.STORE_ENV`)."""
+
+FORMATS = ("table", "csv", "json", "md")
+"""Output formats of every command that prints rows (as :data:`okg.render.tables.FORMATS`)."""
+LANGS = ("en", "fr", "ar")
+"""Label languages (as :data:`okg.viz.style.LANGS`); labels fall back to the others."""
+
+
+def one_of(choices: tuple[str, ...], what: str, option: str) -> dict:
+    """typer.Option arguments for a choice: shown as ``[a|b|c]`` in help, completed by the shell,
+    and refused in one line (no usage block) when the value is not one of *choices*."""
+
+    def parse(value: str) -> str:
+        if value not in choices:
+            fail(f"{option}: unknown {what} '{value}'; expected one of {', '.join(choices)}")
+        return value
+
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return {"parser": parse, "metavar": f"[{'|'.join(choices)}]", "autocompletion": complete}
+
 
 StoreOption = Annotated[
     Path | None,
@@ -21,20 +47,87 @@ StoreOption = Annotated[
     ),
 ]
 LangOption = Annotated[
-    str, typer.Option("--lang", help="Label language: en, fr or ar (falls back to the others).")
+    str,
+    typer.Option(
+        "--lang",
+        **one_of(LANGS, "language", "--lang"),
+        help="Label language (falls back to the others).",
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        **one_of(FORMATS, "format", "--format"),
+        help="Output format; csv, json and md are for other programs and documents.",
+    ),
 ]
 
 
-_OPEN: dict[str, KnowledgeGraph] = {}
+class _LazyConsole:
+    """A rich console created on first use (rich is not imported for ``--help``)."""
+
+    def __init__(self, stderr: bool = False):
+        self._stderr = stderr
+        self._console = None
+
+    def get(self):
+        """The rich Console itself (for rich objects that need one, e.g. a Progress)."""
+        if self._console is None:
+            from rich.console import Console
+
+            # no file given: rich writes to whatever sys.stdout / sys.stderr is at print time
+            self._console = Console(stderr=self._stderr, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name):
+        return getattr(self.get(), name)
 
 
-def open_store(store: Path | None, create: bool = False) -> KnowledgeGraph:
+console = _LazyConsole()
+err_console = _LazyConsole(stderr=True)
+
+
+def utf8_stdout() -> None:
+    """Write standard output as UTF-8 whatever the locale (Arabic labels)."""
+    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if enc != "utf8" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+
+
+def write(text: str) -> None:
+    """Write *text* (csv, json, md output) to standard output as UTF-8."""
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def show(tables, fmt: str) -> None:
+    """Print :class:`~okg.render.tables.TextTable` objects in the chosen format."""
+    from okg.render.tables import print_tables, render
+
+    if fmt == "table":
+        print_tables(tables, console)
+    else:
+        write(render(tables, fmt))
+
+
+def say(text: str) -> None:
+    """Print one line as is (no markup, no highlighting)."""
+    console.print(text, markup=False, highlight=False)
+
+
+_OPEN: dict = {}
+
+
+def open_store(store: Path | None, create: bool = False):
     """Open the store for the running command.
 
     A store a previous command of the same process left open (an error's traceback can keep it
     alive) is closed first, so that its lock is released. Only ``build`` and ``bulk-load`` pass
     ``create=True``: every other command refuses a folder that holds no store, creating nothing.
     """
+    from okg.store import KnowledgeGraph, default_store_path
+
     path = Path(store or default_store_path()).resolve()
     previous = _OPEN.pop(str(path), None)
     if previous is not None:

@@ -2,59 +2,62 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.cli.common import StoreOption, console, fail, open_store
-from okg.store import KnowledgeGraph
-from rich.table import Table
+from okg.cli.common import (
+    FormatOption,
+    LangOption,
+    StoreOption,
+    console,
+    one_of,
+    open_store,
+    show,
+)
 
-FORMATS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "ntriples": "nt", "jsonld": "jsonld"}
-
-
-def print_stats(kg: KnowledgeGraph) -> None:
-    st = kg.stats()
-    t = Table(title="Triples per named graph")
-    t.add_column("graph")
-    t.add_column("triples", justify="right")
-    total = 0
-    for g, n in st["graphs"]:
-        t.add_row(g, str(n))
-        total += n
-    t.add_row("total", str(total))
-    console.print(t)
-    c = Table(title="Individuals per class (data graphs)")
-    c.add_column("class")
-    c.add_column("individuals", justify="right")
-    for cls, n in st["classes"]:
-        c.add_row(cls, str(n))
-    console.print(c)
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def stats(store: StoreOption = None) -> None:
+    def stats(store: StoreOption = None, format: FormatOption = "table") -> None:
         """Triples per named graph and individuals per class."""
-        print_stats(open_store(store))
+        from okg.render.store import stats_tables
+
+        show(stats_tables(open_store(store).stats()), format)
 
     @app.command()
     def export(
         format: Annotated[
-            str, typer.Option("--format", help="turtle, trig, nquads, ntriples or jsonld.")
+            str,
+            typer.Option(
+                "--format",
+                **one_of(EXPORT_FORMATS, "format", "--format"),
+                help="RDF syntax (jsonld is compact), or graphml, gexf for the dependency network.",
+            ),
         ] = "trig",
         out: Annotated[
             Path | None, typer.Option("--out", help="Output file (default: standard output).")
         ] = None,
         store: StoreOption = None,
+        ontology: Annotated[
+            bool,
+            typer.Option(
+                "--ontology/--no-ontology", help="Include the ontology graphs (RDF formats)."
+            ),
+        ] = True,
+        lang: LangOption = "en",
     ) -> None:
-        """Export the store; TriG, N-Quads and JSON-LD keep the named graphs."""
-        if format not in FORMATS:
-            fail(f"unknown format '{format}'; expected one of {', '.join(FORMATS)}")
-        data = open_store(store).export(format)
+        """Export the store (TriG, N-Quads and JSON-LD keep the named graphs), or the
+        dependency network as the impact projection sees it (GraphML, GEXF; labels in --lang)."""
+        from okg.render.export import export_store
+
+        data = export_store(open_store(store), format, ontology=ontology, lang=lang)
         if out:
             out.write_bytes(data)
             console.print(f"wrote {out} ({len(data)} bytes)", markup=False)
         else:
+            import sys
+
             sys.stdout.buffer.write(data)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import sys
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 import typer
-from okg.cli.common import LangOption, StoreOption, console, fail, open_store
-from okg.queries.canned import CannedQuery, QueryError, catalog, resolve, run_query
-from okg.store.remote import Endpoint, EndpointError, push
-from okg.store.sparql import Rows, to_python
-from rich.table import Table
-
-FORMATS = ("table", "csv", "json", "md")
+from okg.cli.common import (
+    FormatOption,
+    LangOption,
+    StoreOption,
+    console,
+    fail,
+    open_store,
+    say,
+    utf8_stdout,
+    write,
+)
 
 EndpointOption = Annotated[
     str | None,
@@ -36,62 +34,6 @@ TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds per HTT
 RetriesOption = Annotated[int, typer.Option("--retries", help="Tries of a read before giving up.")]
 
 
-def cell(v) -> str:
-    """A result value as text: numbers without trailing zeros, dates ISO, None empty."""
-    py = to_python(v)
-    if py is None:
-        return ""
-    if isinstance(py, bool):
-        return "true" if py else "false"
-    if isinstance(py, Decimal):
-        return format(py.normalize(), "f") if py == py.to_integral() else format(py, "f")
-    if isinstance(py, float) and py.is_integer():
-        return str(int(py))
-    return str(py)
-
-
-def _json_value(v):
-    py = to_python(v)
-    if isinstance(py, Decimal):
-        return int(py) if py == py.to_integral() else float(py)
-    if isinstance(py, date):
-        return py.isoformat()
-    return py
-
-
-def render(rows: Rows, fmt: str) -> str:
-    """The rows as csv, json or a Markdown table (UTF-8 text, Arabic kept as is)."""
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(rows.columns)
-        w.writerows([cell(v) for v in r] for r in rows.rows)
-        return buf.getvalue()
-    if fmt == "json":
-        data = [
-            {c: _json_value(v) for c, v in zip(rows.columns, r, strict=True)} for r in rows.rows
-        ]
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "md":
-
-        def esc(s: str) -> str:
-            return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-        out = ["| " + " | ".join(rows.columns) + " |", "|" + "---|" * len(rows.columns)]
-        out += ["| " + " | ".join(esc(cell(v)) for v in r) + " |" for r in rows.rows]
-        return "\n".join(out) + "\n"
-    raise ValueError(fmt)
-
-
-def _table(rows: Rows, title: str) -> Table:
-    t = Table(title=title, show_lines=False)
-    for c in rows.columns:
-        t.add_column(c, overflow="fold")
-    for r in rows.rows:
-        t.add_row(*(cell(v) for v in r))
-    return t
-
-
 def parse_params(items: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
@@ -100,24 +42,6 @@ def parse_params(items: list[str]) -> dict[str, str]:
             fail(f"--param must be KEY=VALUE, got {item!r}")
         out[key.strip()] = value
     return out
-
-
-def _utf8_stdout() -> None:
-    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    if enc != "utf8" and hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
-
-
-def _list(queries: dict[str, CannedQuery]) -> None:
-    t = Table(title="Canned queries (okg query NAME --param KEY=VALUE)")
-    for c in ("name", "title", "parameters"):
-        t.add_column(c, overflow="fold")
-    for q in queries.values():
-        params = ", ".join(
-            f"{p.name}:{p.type}={p.default if p.default is not None else '-'}" for p in q.params
-        )
-        t.add_row(q.name, q.title, params)
-    console.print(t)
 
 
 def register(app: typer.Typer) -> None:
@@ -129,9 +53,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         param: Annotated[
             list[str] | None,
-            typer.Option("--param", "-p", help="KEY=VALUE, typed by the query header; repeatable."),
+            typer.Option(
+                "--param",
+                "-p",
+                metavar="KEY=VALUE",
+                help="A parameter, typed by the query header; repeatable.",
+            ),
         ] = None,
-        format: Annotated[str, typer.Option("--format", help="table, csv, json or md.")] = "table",
+        format: FormatOption = "table",
         lang: LangOption = "en",
         list_: Annotated[bool, typer.Option("--list", help="List the canned queries.")] = False,
         store: StoreOption = None,
@@ -141,14 +70,24 @@ def register(app: typer.Typer) -> None:
         retries: RetriesOption = 3,
     ) -> None:
         """Run a canned query, or your own .rq file, on the store or on a SPARQL endpoint."""
-        _utf8_stdout()
+        from okg.queries.canned import QueryError, catalog, resolve
+
+        utf8_stdout()
         if list_:
-            _list(catalog())
+            from okg.render.rows import catalog_table, render_catalog
+            from okg.render.tables import print_tables
+
+            if format == "table":
+                print_tables([catalog_table(catalog())], console)
+            else:
+                write(render_catalog(catalog(), format))
             return
         if not name:
             fail("give a query name or a .rq file (okg query --list shows the canned ones)")
-        if format not in FORMATS:
-            fail(f"unknown format '{format}'; expected one of {', '.join(FORMATS)}")
+        from okg.queries.canned import run_query
+        from okg.render.rows import print_rows, render
+        from okg.store.remote import Endpoint, EndpointError
+
         try:
             q = resolve(name)
             params = parse_params(param or [])
@@ -168,11 +107,9 @@ def register(app: typer.Typer) -> None:
             fail(f"query '{name}': {first}")
             return
         if format == "table":
-            console.print(_table(rows, q.title))
-            console.print(f"{len(rows)} row(s)", markup=False, highlight=False)
+            print_rows(rows, q.title, console)
         else:
-            sys.stdout.buffer.write(render(rows, format).encode("utf-8"))
-            sys.stdout.flush()
+            write(render(rows, format))
 
     @app.command(name="push")
     def push_cmd(
@@ -196,6 +133,8 @@ def register(app: typer.Typer) -> None:
         retries: RetriesOption = 3,
     ) -> None:
         """Upload the store's okg named graphs to a server, replacing only those graphs."""
+        from okg.store.remote import Endpoint, EndpointError, push
+
         if not update_endpoint and not gsp:
             fail("give --update-endpoint URL (SPARQL Update) or --gsp URL (Graph Store Protocol)")
         kg = open_store(store)
@@ -208,5 +147,5 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
             return
         for g, n in counts.items():
-            console.print(f"pushed {g}: {n} triples", markup=False, highlight=False)
-        console.print(f"{len(counts)} graph(s) pushed to {endpoint}", markup=False, highlight=False)
+            say(f"pushed {g}: {n} triples")
+        say(f"{len(counts)} graph(s) pushed to {endpoint}")

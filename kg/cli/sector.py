@@ -6,10 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.cli.common import console, fail
-from okg.store.sectors import SectorError, check_module, list_modules, scaffold
-from okg.terms.resources import SECTOR_PATH_ENV
-from okg.terms.vocabulary import VocabularyError
+from okg.cli.common import FormatOption, console, fail, say, show
 
 DirOption = Annotated[
     Path, typer.Option("--dir", help="Folder to write the module, example and test in.")
@@ -27,7 +24,9 @@ NamespaceOption = Annotated[
 ExampleOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--example", help="Fact file(s) to check with the module (default: those that list it)."
+        "--example",
+        metavar="FILE",
+        help="Fact file(s) to check with the module (default: those that list it).",
     ),
 ]
 ReasonerOption = Annotated[
@@ -42,32 +41,21 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sector, name="sector")
 
     @sector.command("list")
-    def list_() -> None:
+    def list_(format: FormatOption = "table") -> None:
         """Installed sector modules: name, prefix, term counts, where each was found."""
+        from okg.render.store import aligned_lines, modules_table
+        from okg.store.sectors import list_modules
+        from okg.terms.vocabulary import VocabularyError
+
         try:
             modules = list_modules()
         except VocabularyError as exc:
             fail(str(exc))
-        rows = [("name", "prefix", "classes", "properties", "individuals", "found in", "file")]
-        rows += [
-            (
-                s.name,
-                s.module.prefix,
-                str(s.classes),
-                str(s.properties),
-                str(s.individuals),
-                s.origin,
-                str(s.module.path),
-            )
-            for s in modules
-        ]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-        for r in rows:
-            cells = [
-                c.rjust(w) if 2 <= i <= 4 else c.ljust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=False))
-            ]
-            console.print("  ".join([*cells, r[-1]]), markup=False, highlight=False)
+        if format != "table":
+            show([modules_table(modules)], format)
+            return
+        for line in aligned_lines(modules_table(modules)):
+            say(line)
 
     @sector.command("new")
     def new(
@@ -77,6 +65,9 @@ def register(app: typer.Typer) -> None:
         namespace: NamespaceOption = None,
     ) -> None:
         """Scaffold DIR/NAME.ttl, DIR/NAME-example.yaml and DIR/test_NAME.py (never overwrites)."""
+        from okg.store.sectors import SectorError, scaffold
+        from okg.terms.resources import SECTOR_PATH_ENV
+
         try:
             paths = scaffold(name, dir, prefix, namespace)
         except SectorError as exc:
@@ -97,6 +88,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Lint the module (labels and definitions in en/fr/ar, keys, imports, super-terms), load
         its example fact files with SHACL, and run the reasoner on module + core + examples."""
+        from okg.store.sectors import SectorError, check_module
+
         try:
             report = check_module(name, example, reasoner=reasoner)
         except SectorError as exc:

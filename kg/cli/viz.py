@@ -7,18 +7,12 @@ from typing import Annotated
 
 import typer
 from okg.cli.common import LangOption, StoreOption, console, fail, open_store
-from okg.viz.style import LANGS, text
 
 OutOption = Annotated[Path, typer.Option("--out", help="The HTML file to write.")]
 ShotOption = Annotated[
     Path | None,
     typer.Option("--screenshot", help="Also save a PNG of the page (needs /usr/bin/chromium)."),
 ]
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        fail(f"--lang must be one of {', '.join(LANGS)}, not '{lang}'")
 
 
 def _shoot(page: Path, png: Path | None) -> None:
@@ -71,9 +65,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the dependency network as one HTML page that works offline."""
         from okg.viz.page import write
+        from okg.viz.style import text
         from okg.viz.views import ViewError, network_view, run_event
 
-        _check_lang(lang)
         with open_store(store) as kg:
             try:
                 result = run_event(kg, event, as_of, lang) if event else None
@@ -119,9 +113,9 @@ def register(app: typer.Typer) -> None:
         """Write an event's impact report (table, network, explanations, sources) as one page."""
         from okg.viz.page import write
         from okg.viz.report import report_blocks
+        from okg.viz.style import text
         from okg.viz.views import ViewError, event_view, run_event
 
-        _check_lang(lang)
         with open_store(store) as kg:
             try:
                 result = run_event(kg, event, as_of, lang)

@@ -1,11 +1,11 @@
-"""Render an :class:`~okg.analysis.impact.result.ImpactResult` as a terminal report or Markdown."""
+"""Render an :class:`~okg.analysis.impact.result.ImpactResult` as a terminal report, Markdown, CSV
+or JSON."""
 
 from __future__ import annotations
 
 from okg.analysis.impact.result import ImpactResult, Row, Step
 from okg.figures.intervals import Interval
-from rich.console import Console
-from rich.table import Table
+from okg.render.tables import TextTable, print_table, rich_table, to_csv
 
 
 def short(iri: str) -> str:
@@ -69,7 +69,7 @@ def explanation_lines(row: Row, rank: int, result: ImpactResult) -> list[str]:
     return lines
 
 
-def print_report(result: ImpactResult, console: Console, top: int | None = None) -> None:
+def print_report(result: ImpactResult, console, top: int | None = None) -> None:
     """The terminal report: ranked table, country totals, assumptions, then explanations
     (the first *top* rows only, when given; totals always cover every row)."""
     shown = result.rows[:top] if top else result.rows
@@ -84,45 +84,12 @@ def print_report(result: ImpactResult, console: Console, top: int | None = None)
         + (f"; max depth {result.max_depth}" if result.max_depth else ""),
         markup=False,
     )
-    t = Table(title=f"Affected actors ranked by {jobs_heading(result)}")
-    for col in (
-        "#",
-        "firm/segment",
-        "site",
-        "country",
-        "revenue share lost",
-        f"{jobs_heading(result)} / created",
-        "depth",
-        "status",
-    ):
-        t.add_column(col, overflow="fold")
-    for i, r in enumerate(shown, 1):
-        t.add_row(
-            str(i),
-            r.label + (" (illustrative)" if r.illustrative else ""),
-            r.site_label or "",
-            r.country or "",
-            _pct(r.revenue_share_lost),
-            _jobs(r),
-            str(r.depth),
-            _status(r, result),
-        )
-    console.print(t)
+    print_table(console, rich_table(impact_table(result, top)))
     if not result.rows:
         console.print("No actor is affected.", markup=False)
     elif len(shown) < len(result.rows):
         console.print(f"... {len(result.rows) - len(shown)} more rows (--top)", markup=False)
-    c = Table(title="Jobs by country (each figure counted once)")
-    for col in ("country", "lost", "created", "net"):
-        c.add_column(col)
-    for ct in result.countries:
-        c.add_row(
-            ct.country,
-            _with_unknown(ct.lost, ct.lost_unknown_terms),
-            _with_unknown(ct.created, ct.created_unknown_terms),
-            ct.net.format(),
-        )
-    console.print(c)
+    print_table(console, rich_table(countries_table(result)))
     lost = [x for x in result.contracts if x.effect == "loss"]
     gained = [x for x in result.contracts if x.effect == "gain"]
     for title, items in (("Contracts lost", lost), ("Contracts gained", gained)):
@@ -142,6 +109,71 @@ def print_report(result: ImpactResult, console: Console, top: int | None = None)
     for i, r in enumerate(shown, 1):
         for line in explanation_lines(r, i, result):
             console.print(line, markup=False, highlight=False)
+
+
+def impact_table(result: ImpactResult, top: int | None = None) -> TextTable:
+    """The ranked rows (the first *top* when given) as a table."""
+    shown = result.rows[:top] if top else result.rows
+    return TextTable(
+        f"Affected actors ranked by {jobs_heading(result)}",
+        [
+            "#",
+            "firm/segment",
+            "site",
+            "country",
+            "revenue share lost",
+            f"{jobs_heading(result)} / created",
+            "depth",
+            "status",
+        ],
+        [
+            [
+                str(i),
+                r.label + (" (illustrative)" if r.illustrative else ""),
+                r.site_label or "",
+                r.country or "",
+                _pct(r.revenue_share_lost),
+                _jobs(r),
+                str(r.depth),
+                _status(r, result),
+            ]
+            for i, r in enumerate(shown, 1)
+        ],
+        key="rows",
+        right={0, 6},
+    )
+
+
+def countries_table(result: ImpactResult) -> TextTable:
+    """Jobs lost, created and net by country (each figure counted once)."""
+    return TextTable(
+        "Jobs by country (each figure counted once)",
+        ["country", "lost", "created", "net"],
+        [
+            [
+                ct.country,
+                _with_unknown(ct.lost, ct.lost_unknown_terms),
+                _with_unknown(ct.created, ct.created_unknown_terms),
+                ct.net.format(),
+            ]
+            for ct in result.countries
+        ],
+        key="countries",
+    )
+
+
+def render_impact(result: ImpactResult, fmt: str, top: int | None = None) -> str:
+    """The impact as ``json`` (everything, :meth:`ImpactResult.to_dict`), ``md`` (the report)
+    or ``csv`` (the ranked rows, then the totals by country)."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return markdown(result, top)
+    if fmt == "csv":
+        return to_csv([impact_table(result, top), countries_table(result)])
+    raise ValueError(f"unknown format {fmt!r}; expected csv, json or md")
 
 
 MAX_NOTES = 20

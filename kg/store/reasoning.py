@@ -8,6 +8,7 @@ finds the graph inconsistent, the individuals that belong to two disjoint classe
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,31 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 PLAIN_LITERAL = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral")
+
+
+JAVA_HINT = (
+    "Java is needed for the HermiT reasoner (install a Java runtime, e.g. "
+    "openjdk-17-jre-headless); --no-reasoner skips it"
+)
+
+
+class JavaMissingError(RuntimeError):
+    """No Java runtime to run HermiT on; the message says so and how to skip the reasoner."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(JAVA_HINT + (f" ({detail})" if detail else ""))
+
+
+def java_executable() -> str | None:
+    """The Java that owlready2 will run (its ``JAVA_EXE``, found on $PATH), or None.
+
+    >>> java_executable() is None or java_executable().endswith(("java", "java.exe"))
+    True
+    """
+    import owlready2
+
+    exe = getattr(owlready2, "JAVA_EXE", None) or "java"
+    return shutil.which(exe)
 
 
 @dataclass
@@ -92,8 +118,15 @@ def _qname(iri) -> str:
 
 
 def check_consistency(graph: Graph) -> ConsistencyReport:
-    """Run HermiT on *graph* (ontology plus data). Raises RuntimeError if Java cannot run."""
+    """Run HermiT on *graph* (ontology plus data).
+
+    Raises :class:`JavaMissingError` when there is no Java (before any work), RuntimeError when
+    Java is there but HermiT cannot run on it.
+    """
     import owlready2
+
+    if java_executable() is None:
+        raise JavaMissingError()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.nt"
@@ -109,6 +142,8 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
             if offenders:
                 msg += "; " + "; ".join(offenders)
             return ConsistencyReport(False, offenders, msg)
+        except FileNotFoundError as exc:  # Java vanished between the check and the run
+            raise JavaMissingError(str(exc)) from None
         except owlready2.OwlReadyJavaError as exc:
             raise RuntimeError(
                 f"HermiT could not run on Java: {str(exc).strip().splitlines()[-1]}"
