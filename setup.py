@@ -15,7 +15,10 @@ ROOTS = {
     "okg.viz": "viz",
     "okg.data": "data",
 }
-DATA = ["*.ttl", "*.rq", "*.md", "*.yaml", "*.csv", "*.txt", "*.css", "*.js", "*.html", "*.json"]
+# Every file of a package folder ships (Turtle, SPARQL, YAML, JSON-LD, assets...): a new kind
+# of data file cannot be left out by a missing pattern. Only editors' and caches' leftovers are not.
+DATA = ["*"]
+LEFTOVERS = ["*.pyc", "*.pyo", "*.swp", "*~", ".DS_Store"]
 
 packages = []
 package_dir = {}
@@ -25,4 +28,9 @@ for name, folder in ROOTS.items():
     for sub in find_namespace_packages(where=folder, exclude=["__pycache__", "*.__pycache__"]):
         packages.append(f"{name}.{sub}")
 
-setup(packages=packages, package_dir=package_dir, package_data={p: DATA for p in packages})
+setup(
+    packages=packages,
+    package_dir=package_dir,
+    package_data={p: DATA for p in packages},
+    exclude_package_data={"": LEFTOVERS},
+)
