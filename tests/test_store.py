@@ -203,7 +203,7 @@ def test_rdf_loader_and_parse_error(tmp_path):
     kg = KnowledgeGraph.in_memory()
     kg.install_vocabulary()
     kg.load([good], check_shapes=False)
-    assert "extra" in {s.source_id for s in kg.sources()}
+    assert "rdf:extra.ttl" in {s.source_id for s in kg.sources()}
     bad = tmp_path / "bad.ttl"
     bad.write_text(
         "@prefix okg: <https://w3id.org/okg/ontology#> .\n\nokg:a okg:b \n", encoding="utf-8"
