@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from okg.analysis.projection import select
-from okg.figures.intervals import UNKNOWN, Interval, combine_claims
+from okg.figures.claims import Claim, FigureRules, read_claims
+from okg.figures.intervals import Interval, combine_claims
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX
@@ -51,14 +52,6 @@ Q_LINKS = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
   FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:hadPrimarySource, okg:unit, okg:qualifier,
                                   okg:vagueTerm))
 }}"""
-Q_FIGURES = f"""SELECT DISTINCT ?x ?p ?q ?low ?high ?point ?stated ?qual ?unit WHERE {{
-  GRAPH ?g {{
-    ?x ?p ?q . ?q a okg:Quantity .
-    OPTIONAL {{ ?q okg:low ?low }} OPTIONAL {{ ?q okg:high ?high }}
-    OPTIONAL {{ ?q okg:pointValue ?point }} OPTIONAL {{ ?q okg:statedAs ?stated }}
-    OPTIONAL {{ ?q okg:qualifier ?qual }} OPTIONAL {{ ?q okg:unit ?unit }}
-  }} {_IN_SOURCES}
-}}"""
 Q_LITERALS = f"""SELECT DISTINCT ?x ?p ?v WHERE {{
   GRAPH ?g {{ ?x ?p ?v }} {_IN_SOURCES}
   FILTER(isLiteral(?v) && isIRI(?x))
@@ -77,10 +70,9 @@ Q_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?date ?file WHERE {
   OPTIONAL { ?src dcterms:date ?date } OPTIONAL { ?src okg:factFile ?file }
 }"""
 
-_ALL_TYPES = {None, str(OKG.AnyEmploymentType)}
-UNKNOWN_Q, PERCENT = str(OKG.Unknown), str(OKG.Percent)
+PERCENT = str(OKG.Percent)
 COUNTRY, SECTOR, HEADCOUNT = str(OKG.country), str(OKG.inSector), str(OKG.headcount)
-EMPLOYER, EMPLOYMENT = {str(OKG.employer), str(OKG.workplace)}, str(OKG.employmentType)
+EMPLOYER = {str(OKG.employer), str(OKG.workplace)}
 
 
 class Labels:
@@ -99,12 +91,6 @@ class Labels:
     def __call__(self, iri: str) -> str:
         """The label in the page language, else en, fr, ar, any, else the IRI's last part."""
         return pick_label(self._by_iri.get(str(iri), {}), iri, self.lang)
-
-
-def _interval(low: str | None, high: str | None, point: str | None, qual: str | None) -> Interval:
-    if qual == UNKNOWN_Q or (low is None and high is None):
-        return UNKNOWN
-    return Interval.between(low, high, point)
 
 
 def _unit(unit: str | None, label: Labels) -> str:
@@ -135,21 +121,25 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
         for x in sorted(drawn)
     }
 
-    headcount: dict[str, Interval] = {}
+    def rows(sparql: str):
+        return select(kg, sparql)
+
+    rules = FigureRules.read(rows)
+    headcount: dict[str, Claim] = {}
     quantity_of: set[str] = set()
-    for x, p, q, low, high, point, stated, qual, unit in select(kg, Q_FIGURES):
-        quantity_of.add(q)
+    for claim in read_claims(rows, sources_only=True):
+        quantity_of.add(claim.quantity)
+        x = claim.fact
         if x not in nodes:
             continue
-        iv = _interval(low, high, point, qual)
+        qual = claim.qualifier
         nodes[x].figures.append(
-            Figure(label(p), stated or "", iv, label(qual) if qual else "", _unit(unit, label))
+            Figure(label(claim.prop), claim, label(qual) if qual else "", _unit(claim.unit, label))
         )
-        if p == HEADCOUNT:
-            headcount[x] = iv
+        if claim.prop == HEADCOUNT:
+            headcount[x] = claim
 
     edges: list[Edge] = []
-    employment: dict[str, str] = {}
     employer: dict[str, list[str]] = defaultdict(list)
     for s, p, o in links:
         if s not in nodes:
@@ -162,12 +152,9 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
                 nodes[s].sector = o
             elif p in EMPLOYER:
                 employer[s].append(o)
-        elif p == EMPLOYMENT:
-            employment[s] = o
-            nodes[s].attributes.append((label(p), label(o)))
         elif o not in quantity_of:
             nodes[s].attributes.append((label(p), label(o)))
-    _set_jobs(nodes, headcount, employer, employment)
+    _set_jobs(nodes, headcount, employer, rules)
 
     for x, p, v in select(kg, Q_LITERALS):
         if x in nodes:
@@ -184,18 +171,21 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
 
 def _set_jobs(
     nodes: dict[str, Node],
-    headcount: dict[str, Interval],
+    headcount: dict[str, Claim],
     employer: dict[str, list[str]],
-    employment: dict[str, str],
+    rules: FigureRules,
 ) -> None:
+    """A workforce's jobs are its headcount; an employer's (or site's) jobs combine the
+    headcounts of its workforces about a whole figure (:meth:`FigureRules.is_whole`: not a
+    declared part of a total, so a permanent + temporary breakdown is not counted again)."""
     claims: dict[str, list[Interval]] = defaultdict(list)
-    for w, iv in headcount.items():
-        if employment.get(w) not in _ALL_TYPES:
-            nodes[w].jobs = iv
+    for w, claim in headcount.items():
+        if not rules.is_whole(claim):
+            nodes[w].jobs = claim.value
             continue
-        claims[w].append(iv)
+        claims[w].append(claim.value)
         for target in employer.get(w, []):
-            claims[target].append(iv)
+            claims[target].append(claim.value)
     for x, ivs in claims.items():
         nodes[x].jobs = combine_claims(ivs)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from okg.figures.claims import Claim
 from okg.figures.intervals import Interval
 
 
@@ -29,13 +30,24 @@ class SourceRef:
 
 @dataclass
 class Figure:
-    """A quantity of a node as the source stated it: ``headcount: about 163 (147–179)``."""
+    """A quantity of a node as the source stated it: ``headcount: about 163 (147–179)``.
+
+    ``claim`` is the shared claim (:class:`okg.figures.claims.Claim`); ``name``, ``qualifier``
+    and ``unit`` are its property, qualifier and unit as the page shows them.
+    """
 
     name: str
-    stated: str
-    interval: Interval
+    claim: Claim
     qualifier: str
     unit: str
+
+    @property
+    def stated(self) -> str:
+        return self.claim.stated or ""
+
+    @property
+    def interval(self) -> Interval:
+        return self.claim.value
 
     def text(self) -> str:
         unit = f" {self.unit}" if self.unit and self.unit != "%" else self.unit
