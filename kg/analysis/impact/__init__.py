@@ -23,6 +23,7 @@ from okg.analysis.impact.result import (
     Step,
     reached_nodes,
 )
+from okg.analysis.impact.status import Status
 
 __all__ = [
     "ClaimInfo",
@@ -31,6 +32,7 @@ __all__ = [
     "EventInfo",
     "ImpactResult",
     "Row",
+    "Status",
     "Step",
     "list_events",
     "reached_nodes",

@@ -1,16 +1,29 @@
 """Propagate one event's impact through the projection (rules in docs/impact.md).
 
+The engine is generic: what happens at a node is decided by the rule registered for the
+node's class (and the effect that reaches it) in :mod:`okg.analysis.impact.rules`, most
+specific class first; nothing here branches on ontology classes or effects. A run starts with
+the event's own rule (event seeding), applies the rules of what it hits, then visits queued
+actors (the cascade) until nothing changes, and finally builds the rows.
+
 The propagation is a monotone fixed point: contracts lost only get more lost, actors' revenue
 losses only grow, statuses only escalate, depths only shrink. Whatever order nodes are visited
 in, it ends in the same state; explanation chains are chosen by (depth, chain) so they too do
 not depend on the order. Only the nodes the event reaches are visited.
+
+>>> from okg.store import KnowledgeGraph
+>>> from okg.terms.resources import data_dir
+>>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+>>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
+>>> r = run_impact(kg, "eurocar-plant-stoppage", as_of="2026-03-10")
+>>> sorted({str(row.status) for row in r.rows if row.effect == "loss"})
+['closure risk', 'exposed', 'stopped']
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 import networkx as nx
@@ -24,23 +37,24 @@ from okg.analysis.impact.result import (
     Step,
     reached_nodes,
 )
-from okg.analysis.impact.timing import Timing, active_in, event_timing
+from okg.analysis.impact.rules import REGISTRY, Registry
+from okg.analysis.impact.rules.event_seeding import EventSeeding
+from okg.analysis.impact.rules.records import ActorState, ContractState, Hit, Reason, pct
+from okg.analysis.impact.status import SEVERITY, Status
+from okg.analysis.impact.timing import Timing, event_timing
 from okg.analysis.projection import cached_projection
 from okg.figures.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG
 
-CONTRACT = str(OKG.Contract)
-REGULATION = str(OKG.Regulation)
-ACTOR = str(OKG.EconomicActor)
 WORKFORCE = str(OKG.Workforce)
 SITE = str(OKG.Site)
+ACTOR = str(OKG.EconomicActor)
 EVENT = str(OKG.Event)
 FACT = str(OKG.Fact)
 SITE_OF = str(OKG.siteOf)
-
-SEVERITY = {"exposed": 1, "possible closure": 2, "closure risk": 3, "stopped": 3}
+LOSS = str(OKG.Loss)
 
 ASSUMPTIONS = {
     "shares": "An actor's revenue share lost to a regulation is the product of its shares along "
@@ -64,57 +78,15 @@ ASSUMPTIONS = {
 }
 
 
-@dataclass
-class _Term:
-    value: Interval
-    text: str
-    factors: list[tuple[str, Interval]]
-    depth: int
-    chain: list[Step]
+class Propagation:
+    """The state of one run and the services rules use (labels, steps, shares, notes, queue).
 
+    Rules read and write ``lost``/``gained`` (contract IRI -> :class:`ContractState`),
+    ``actors`` (IRI -> :class:`ActorState`), ``notes`` and ``used`` (assumption keys), and
+    pass impact on with :meth:`hit` (a node hit with an effect) and :meth:`push` (a node
+    queued for its own rule).
+    """
 
-@dataclass
-class _Contract:
-    fraction: Interval
-    depth: int
-    chain: list[Step]
-
-
-@dataclass
-class _Actor:
-    share_term: _Term | None = None
-    contract_terms: dict[str, _Term] = field(default_factory=dict)
-    stopped: _Term | None = None
-    status: str | None = None
-    loss: Interval = ZERO
-    depth: int = 0
-    chain: list[Step] = field(default_factory=list)
-
-
-def _chain_key(chain: list[Step]) -> tuple:
-    return tuple((s.start, s.relation, s.end) for s in chain)
-
-
-def _better(depth: int, chain: list[Step], old_depth: int, old_chain: list[Step]) -> bool:
-    return (depth, len(chain), _chain_key(chain)) < (
-        old_depth,
-        len(old_chain),
-        _chain_key(old_chain),
-    )
-
-
-def _pct(iv: Interval) -> str:
-    return iv.format(percent=True)
-
-
-def _widen(a: Interval, b: Interval) -> Interval:
-    """The larger of two loss fractions, bound by bound."""
-    if a == b:
-        return a
-    return Interval(max(a.low, b.low), max(a.high, b.high))
-
-
-class _Run:
     def __init__(
         self,
         G: nx.MultiDiGraph,
@@ -124,6 +96,7 @@ class _Run:
         max_depth: int | None,
         lang: str,
         explain: bool = True,
+        rules: Registry | None = None,
     ):
         self.G = G
         self.explain = explain
@@ -132,19 +105,22 @@ class _Run:
         self.threshold = Fraction(str(threshold))
         self.max_depth = max_depth
         self.lang = lang
-        self.lost: dict[str, _Contract] = {}
-        self.gained: dict[str, _Contract] = {}
-        self.actors: dict[str, _Actor] = {}
+        self.rules = rules if rules is not None else REGISTRY
+        self.rules.verify()
+        self.lost: dict[str, ContractState] = {}
+        self.gained: dict[str, ContractState] = {}
+        self.actors: dict[str, ActorState] = {}
         self.queue: list[tuple[int, str]] = []
         self.notes: list[str] = []
         self.used: set[str] = set()
+        self._revenue_texts: dict[str, str | None] = {}
 
-    # -- helpers -----------------------------------------------------------------------------
+    # -- services for rules ------------------------------------------------------------------
     def label(self, n: str) -> str:
         return pick_label(self.G.nodes[n]["labels"] if n in self.G else {}, n, self.lang)
 
     def classes(self, n: str) -> frozenset:
-        return self.G.nodes[n]["classes"]
+        return self.G.nodes[n]["classes"] if n in self.G else frozenset()
 
     def step(self, u: str, v: str, key: str) -> Step:
         d = self.G.edges[u, v, key]
@@ -175,264 +151,66 @@ class _Run:
         if text not in self.notes:
             self.notes.append(text)
 
-    # -- seeds ---------------------------------------------------------------------------------
-    def seed(self) -> None:
-        G = self.G
-        if self.event not in G:
-            self.note(
-                "The event has no relation that carries impact (okg:impactFlow): "
-                "nothing to propagate."
-            )
-            return
-        for _, v, key, d in sorted(G.out_edges(self.event, keys=True, data=True)):
-            if d["effect"] is None:
-                continue
-            chain = [self.step(self.event, v, key)]
-            cls = self.classes(v)
-            if d["effect"] == "gain":
-                if CONTRACT in cls:
-                    self.gained.setdefault(v, _Contract(ONE, 1, chain))
-                else:
-                    self.note(
-                        f"{self.label(v)}: a gain of something other than a contract "
-                        "has no rule and is not counted."
-                    )
-            elif REGULATION in cls:
-                self.regulation(v, chain)
-            elif CONTRACT in cls:
-                self.lose_contract(v, ONE, 1, chain, explicit=True)
-            elif ACTOR in cls:
-                period = self.timing.window
-                when = f" ({period[0]} to {period[1]})" if period[0] and period[1] else ""
-                self.actor(v).stopped = _Term(
-                    ONE, f"activity stopped by the event{when}", [], 1, chain
-                )
-                self.push(v, 1)
-            else:
-                self.note(f"{self.label(v)}: a loss of this kind of thing has no rule.")
+    def actor(self, a: str) -> ActorState:
+        return self.actors.setdefault(a, ActorState())
 
-    def regulation(self, reg: str, chain: list[Step]) -> None:
-        """Hit what the regulation reaches along every one of its scope dimensions."""
-        G = self.G
-        dims: dict[str, list[str]] = {}
-        for _, t, key, d in sorted(G.out_edges(reg, keys=True, data=True)):
-            if d["scope"]:
-                dims.setdefault(key, []).append(t)
-        if not dims:
-            self.note(f"{self.label(reg)} declares no scope dimension: it hits nothing.")
-            return
-        reached: dict[str, dict[str, list]] = {}
-        narrower = G.graph.get("narrower", {})
-        for rel, targets in sorted(dims.items()):
-            # A rule on a concept (an activity) also covers its narrower concepts.
-            in_scope = set(targets)
-            for t in targets:
-                in_scope.update(n for n in narrower.get(t, ()) if n in G)
-            for t in sorted(in_scope):
-                declared = t in targets
-                via = t if declared else next(x for x in targets if t in narrower.get(x, ()))
-                s1 = self.step(reg, via, rel)
-                if not declared:
-                    self.note(
-                        f"{self.label(t)} is covered as a narrower activity of {self.label(via)}."
-                    )
-                for _, f, k1 in sorted(G.out_edges(t, keys=True)):
-                    if CONTRACT in self.classes(f):
-                        covered = {u for u, _, k in G.in_edges(f, keys=True) if k == k1}
-                        frac = ONE if covered <= in_scope else UNIT
-                        reached.setdefault(f, {}).setdefault(rel, []).append(
-                            (frac, [s1, self.step(t, f, k1)], None, t)
-                        )
-                        continue
-                    for _, a, k2, d2 in sorted(G.out_edges(f, keys=True, data=True)):
-                        if d2["weight"] is None or ACTOR not in self.classes(a):
-                            continue
-                        share, stated = self.share_of(f, d2["weight"])
-                        reached.setdefault(a, {}).setdefault(rel, []).append(
-                            (share, [s1, self.step(t, f, k1), self.step(f, a, k2)], f, t, stated)
-                        )
-        for node, by_dim in sorted(reached.items()):
-            missing = sorted(set(dims) - set(by_dim))
-            if missing:
-                names = ", ".join(m.rsplit("#", 1)[-1] for m in missing)
+    def push(self, node: str, depth: int) -> None:
+        """Queue *node* to be visited by its node rule (shallowest first)."""
+        heapq.heappush(self.queue, (depth, node))
+
+    def hit(self, node: str, effect: str, hit: Hit) -> bool:
+        """Apply the rule registered for *node*'s class and *effect*; False when none is."""
+        found = self.rules.lookup(self.classes(node), effect)
+        if found is None:
+            return False
+        found.hit(self, node, hit)
+        return True
+
+    def visit(self, node: str, depth: int) -> bool:
+        """Apply *node*'s own rule (its node rule); False when none is registered."""
+        found = self.rules.lookup(self.classes(node))
+        if found is None:
+            return False
+        found.visit(self, node, depth)
+        return True
+
+    # -- the run -----------------------------------------------------------------------------
+    def run(self) -> None:
+        if self.event is not None:
+            if self.event not in self.G:
                 self.note(
-                    f"{self.label(node)}: reached by {self.label(reg)} but not along "
-                    f"{names}; not hit (a regulation hits only what it reaches along "
-                    "every scope dimension)."
+                    "The event has no relation that carries impact (okg:impactFlow): "
+                    "nothing to propagate."
                 )
-                continue
-            steps = list(chain)
-            value = ONE
-            factors = []
-            for rel in sorted(by_dim):
-                reaches = by_dim[rel]
-                for r in reaches:
-                    steps.extend(s for s in r[1] if s not in steps)
-                if CONTRACT in self.classes(node):
-                    v = UNIT if any(r[0] == UNIT for r in reaches) else ONE
-                    if v == UNIT:
-                        self.used.add("partial_contract")
-                    factors.append((rel, v))
-                else:
-                    v = self._dimension_share(reaches)
-                    what = " + ".join(sorted({self.label(r[3]) for r in reaches}))
-                    unknown = " unknown" if all(r[4].startswith("unknown") for r in reaches) else ""
-                    factors.append((f"{what} share{unknown}", v))
-                value = value * v
-            if CONTRACT in self.classes(node):
-                if value != ONE:
-                    self.note(
-                        f"{self.label(node)}: only part of its activities or markets is "
-                        "in the regulation's scope; the fraction lost is unknown (0–100%)."
-                    )
-                self.lose_contract(node, value, 1, steps)
-            else:
-                self.used.add("shares")
-                text = " × ".join(f"{name} {_pct(v)}" for name, v in factors)
-                term = _Term(value, text, factors, 1, steps)
-                a = self.actor(node)
-                if a.share_term is None or _better(
-                    1, steps, a.share_term.depth, a.share_term.chain
-                ):
-                    a.share_term = term
-                self.push(node, 1)
-
-    def _dimension_share(self, reaches: list) -> Interval:
-        """Shares reaching one actor along one dimension: claims about the same figure are
-        combined by their hull; shares of different things add up (capped at 100%)."""
-        by_scope: dict[object, list[Interval]] = {}
-        for share, _steps, fact, _t, _stated in reaches:
-            key = self.G.nodes[fact].get("scope") if fact else None
-            by_scope.setdefault(key or fact, []).append(share)
-        ordered = sorted(by_scope.items(), key=lambda kv: str(kv[0]))
-        parts = [combine_claims(vs) for _, vs in ordered]
-        s, _ = total(parts)
-        return s.cap(1)
-
-    # -- propagation ---------------------------------------------------------------------------
-    def actor(self, a: str) -> _Actor:
-        return self.actors.setdefault(a, _Actor())
-
-    def push(self, a: str, depth: int) -> None:
-        heapq.heappush(self.queue, (depth, a))
-
-    def lose_contract(
-        self, c: str, fraction: Interval, depth: int, chain: list[Step], explicit: bool = False
-    ) -> None:
-        if not explicit and not active_in(self.G.nodes[c]["dates"], self.timing.window):
-            self.note(f"{self.label(c)}: not running when the event bites; not hit.")
-            return
-        st = self.lost.get(c)
-        if st is None:
-            st = self.lost[c] = _Contract(fraction, depth, chain)
-        else:
-            wider = _widen(st.fraction, fraction)
-            closer = _better(depth, chain, st.depth, st.chain)
-            if wider == st.fraction and not closer:
-                return
-            st.fraction = wider
-            if closer:
-                st.depth, st.chain = depth, chain
-        for _, p, key, d in sorted(self.G.out_edges(c, keys=True, data=True)):
-            if d["weight"] is None or ACTOR not in self.classes(p):
-                continue
-            share, stated = self.share_of(c, d["weight"])
-            value = (st.fraction * share).cap(1)
-            lost = "" if st.fraction == ONE else f"{_pct(st.fraction)} of "
-            text = f"{lost}{self.label(c)} (revenue share {stated})"
-            term = _Term(
-                value,
-                text,
-                [(self.label(c), st.fraction), ("revenue share", share)],
-                st.depth,
-                st.chain + [self.step(c, p, key)],
-            )
-            self.actor(p).contract_terms[c] = term
-            self.push(p, st.depth)
+            elif not self.visit(self.event, 0):
+                self.note(f"{self.label(self.event)}: no rule for this kind of event.")
+        self.settle()
 
     def seed_scenario(self, contracts: list[str], actors: list[str]) -> None:
         """Seed a what-if: the *contracts* are lost outright and the *actors* stop."""
         for c in sorted(contracts):
-            self.lose_contract(c, ONE, 1, [], explicit=True)
+            if not self.hit(c, LOSS, Hit(ONE, 1, [], explicit=True)):
+                self.note(f"{self.label(c)}: a loss of this kind of thing has no rule.")
         for a in sorted(actors):
-            self.actor(a).stopped = _Term(ONE, "assumed to stop (what-if)", [], 1, [])
-            self.push(a, 1)
-
-    def run(self) -> None:
-        if self.event is not None:
-            self.seed()
-        self.settle()
+            stop = Hit(ONE, 1, [], explicit=True, reason="assumed to stop (what-if)")
+            if not self.hit(a, LOSS, stop):
+                self.note(f"{self.label(a)}: a loss of this kind of thing has no rule.")
 
     def settle(self) -> None:
+        """Visit queued nodes, shallowest first, until the fixed point."""
         while self.queue:
-            _, a = heapq.heappop(self.queue)
-            self.evaluate(a)
-
-    def evaluate(self, a: str) -> None:
-        st = self.actor(a)
-        terms = [t for t in (st.stopped, st.share_term) if t] + [
-            st.contract_terms[c] for c in sorted(st.contract_terms)
-        ]
-        best = min(terms, key=lambda t: (t.depth, len(t.chain), _chain_key(t.chain)))
-        st.depth, st.chain = best.depth, best.chain
-        loss, _ = self._revenue_loss(st)
-        if st.stopped:
-            status = "stopped"
-        else:
-            if loss.low >= self.threshold:
-                status = "closure risk"
-            elif loss.high >= self.threshold:
-                status = "possible closure"
-            else:
-                status = "exposed"
-        st.loss = loss
-        escalated = st.status is None or SEVERITY[status] > SEVERITY[st.status]
-        st.status = status if st.status is None or escalated else st.status
-        if status == "exposed" or (self.max_depth is not None and st.depth >= self.max_depth):
-            return
-        fraction = UNIT if status == "possible closure" else ONE
-        for _, c, key in sorted(self.G.out_edges(a, keys=True)):
-            if CONTRACT in self.classes(c):
-                self.lose_contract(c, fraction, st.depth + 1, st.chain + [self.step(a, c, key)])
-
-    def _revenue_loss(self, st: _Actor, with_text: bool = False) -> tuple[Interval, str]:
-        """An actor's revenue share lost (and, *with_text*, the formula)."""
-        if st.stopped:
-            return ONE, st.stopped.text
-        contract = [st.contract_terms[c] for c in sorted(st.contract_terms)]
-        c_loss = None
-        text = ""
-        if contract:
-            c_loss, _ = total(t.value for t in contract)
-            c_loss = c_loss.cap(1)
-            if with_text:
-                text = " + ".join(f"{t.text}: {_pct(t.value)}" for t in contract)
-                if len(contract) > 1:
-                    text += f" = {_pct(c_loss)}"
-        if st.share_term and c_loss is not None:
-            s = st.share_term.value
-            self.used.add("mixed")
-            loss = Interval(max(c_loss.low, s.low), min(Fraction(1), c_loss.high + s.high))
-            if with_text:
-                text = (
-                    f"contracts lost {_pct(c_loss)} ({text}) and {st.share_term.text} = "
-                    f"{_pct(s)}: at least the larger, at most the sum = {_pct(loss)}"
-                )
-            return loss, text
-        if st.share_term:
-            value = st.share_term.value
-            return value, (f"{st.share_term.text} = {_pct(value)}" if with_text else "")
-        assert c_loss is not None
-        return c_loss, text
+            depth, node = heapq.heappop(self.queue)
+            self.visit(node, depth)
 
     # -- results -----------------------------------------------------------------------------
     def revenue_text(self, a: str) -> str | None:
         """The revenue-loss formula of actor *a*, built once (None when not explaining)."""
         if not self.explain:
             return None
-        cache = self.__dict__.setdefault("_revenue_texts", {})
+        cache = self._revenue_texts
         if a not in cache:
-            cache[a] = self._revenue_loss(self.actors[a], True)[1] or None
+            _, text = self.actors[a].revenue_loss(self.used, True)
+            cache[a] = text or None
         return cache[a]
 
     def workforces_of(self, a: str) -> list[str]:
@@ -470,13 +248,13 @@ class _Run:
         """Jobs of one figure at risk, and the formula (empty when not explaining)."""
         H = fig.headcount
         say = self.explain
-        reasons: list[tuple[Interval, str]] = []
+        reasons: list[Reason] = []
         for c in fig.attributed:
             if c in self.lost:
                 f = self.lost[c].fraction
                 if f == ONE:
                     reasons.append(
-                        (
+                        Reason(
                             H,
                             say
                             and f"all jobs attributed to the lost contract "
@@ -486,39 +264,39 @@ class _Run:
                 else:
                     v = (H * f).integral() if H.known else UNKNOWN
                     reasons.append(
-                        (
+                        Reason(
                             v,
                             say
                             and f"jobs attributed to {self.label(c)} "
-                            f"{H.format()} × fraction lost {_pct(f)} = "
+                            f"{H.format()} × fraction lost {pct(f)} = "
                             f"{v.format()}",
                         )
                     )
         st = self.actors.get(actor) if actor else None
         if st is not None:
-            thr = _pct(Interval.of(self.threshold)) if say else ""
-            if st.status in ("closure risk", "stopped"):
+            thr = pct(Interval.of(self.threshold)) if say else ""
+            if st.status in (Status.CLOSURE_RISK, Status.STOPPED):
                 why = (
                     "the actor is stopped"
-                    if st.status == "stopped"
+                    if st.status == Status.STOPPED
                     else say
-                    and f"closure risk (revenue share lost {_pct(st.loss)} ≥ threshold {thr})"
+                    and f"closure risk (revenue share lost {pct(st.loss)} ≥ threshold {thr})"
                 )
-                reasons.append((H, say and f"{why}: all its jobs = {H.format()}"))
-            elif st.status == "possible closure":
+                reasons.append(Reason(H, say and f"{why}: all its jobs = {H.format()}"))
+            elif st.status == Status.POSSIBLE_CLOSURE:
                 v = (
                     Interval(st.loss.low * H.low, H.high).integral()
                     if H.bounded
                     else (UNKNOWN if not H.known else Interval(st.loss.low * H.low, None))
                 )
                 reasons.append(
-                    (
+                    Reason(
                         v,
                         say
                         and f"possible closure (revenue share lost "
-                        f"{_pct(st.loss)} reaches the threshold {thr} only "
+                        f"{pct(st.loss)} reaches the threshold {thr} only "
                         f"at its top): from pro rata {H.format()} × "
-                        f"{_pct(Interval.of(st.loss.low))} to all "
+                        f"{pct(Interval.of(st.loss.low))} to all "
                         f"{H.format()} = {v.format()}",
                     )
                 )
@@ -526,27 +304,30 @@ class _Run:
                 self.used.add("pro_rata")
                 v = (H * st.loss).integral() if H.known else UNKNOWN
                 reasons.append(
-                    (v, say and f"jobs at risk = {H.format()} × {self._factors(st)} = {v.format()}")
+                    Reason(
+                        v,
+                        say and f"jobs at risk = {H.format()} × {self._factors(st)} = {v.format()}",
+                    )
                 )
         if not reasons:
             return None
         if len(reasons) == 1:
-            return reasons[0][0], reasons[0][1] or ""
-        joined = "; ".join(r[1] for r in reasons) if say else ""
-        if not H.known or any(not r[0].known for r in reasons):
+            return reasons[0].jobs, reasons[0].text or ""
+        joined = "; ".join(r.text for r in reasons) if say else ""
+        if not H.known or any(not r.jobs.known for r in reasons):
             return UNKNOWN, say and joined + " → unknown"
-        lo = max(r[0].low for r in reasons)
-        highs = [r[0].high for r in reasons]
+        lo = max(r.jobs.low for r in reasons)
+        highs = [r.jobs.high for r in reasons]
         hi = None if any(h is None for h in highs) else sum(highs)
         if H.high is not None:
             hi = H.high if hi is None else min(hi, H.high)
         v = Interval(lo, hi)
         return v, say and f"{joined} → the same jobs counted once: {v.format()}"
 
-    def _factors(self, st: _Actor) -> str:
+    def _factors(self, st: ActorState) -> str:
         if st.share_term and not st.contract_terms and not st.stopped:
-            return " × ".join(_pct(v) for _, v in st.share_term.factors)
-        return f"revenue share lost {_pct(st.loss)}"
+            return " × ".join(pct(f.value) for f in st.share_term.factors)
+        return f"revenue share lost {pct(st.loss)}"
 
     def rows(self) -> list[Row]:
         G = self.G
@@ -586,7 +367,8 @@ class _Run:
                 else "no job figure for this actor in the data: unknown"
             )
             rows.append(self._row(a, None, jobs, formula))
-        rows.extend(self.gain_rows())
+        for found in self.rules.rules():
+            rows.extend(found.rows(self))
         self._segments(rows)
         return sorted(rows, key=_rank)
 
@@ -626,7 +408,7 @@ class _Run:
             revenue_share_lost=st.loss if st else None,
             jobs=jobs,
             depth=depth,
-            status=st.status if st else "contract lost",
+            status=st.status if st else Status.CONTRACT_LOST,
             formula=formula,
             revenue_formula=self.revenue_text(actor) if st else None,
             chain=chain,
@@ -635,79 +417,6 @@ class _Run:
             claims_rule=fig.rule if fig else None,
             illustrative=bool(G.nodes[actor].get("illustrative")),
         )
-
-    def gain_rows(self) -> list[Row]:
-        G = self.G
-        rows = []
-        for c, st in sorted(self.gained.items()):
-            providers = sorted(
-                p
-                for _, p, d in G.out_edges(c, data=True)
-                if d["weight"] and ACTOR in self.classes(p)
-            )
-            figures = job_figures(G, self.attributed_to(c))
-            for p in providers:
-                chain = st.chain + [
-                    self.step(c, p, next(k for _, v, k in G.out_edges(c, keys=True) if v == p))
-                ]
-                if not figures:
-                    country = G.nodes[c]["country"] or G.nodes[p]["country"]
-                    rows.append(
-                        Row(
-                            actor=p,
-                            label=self.label(p),
-                            kind=G.nodes[p]["kind"],
-                            effect="gain",
-                            country=country,
-                            site=None,
-                            site_label=None,
-                            revenue_share_lost=None,
-                            jobs=UNKNOWN,
-                            depth=st.depth,
-                            status="contract gained",
-                            formula=f"jobs created by {self.label(c)}: no job figure given "
-                            "(unknown, not zero)",
-                            revenue_formula=None,
-                            chain=chain,
-                            illustrative=bool(G.nodes[p].get("illustrative")),
-                        )
-                    )
-                for fig in figures:
-                    w = fig.workforces[0]
-                    country = (
-                        (G.nodes[fig.workplace]["country"] if fig.workplace in G else None)
-                        or G.nodes[c]["country"]
-                        or G.nodes[p]["country"]
-                    )
-                    rows.append(
-                        Row(
-                            actor=p,
-                            label=self.label(p),
-                            kind=G.nodes[p]["kind"],
-                            effect="gain",
-                            country=country,
-                            site=fig.workplace,
-                            site_label=self.label(fig.workplace) if fig.workplace else None,
-                            revenue_share_lost=None,
-                            jobs=fig.headcount,
-                            depth=st.depth,
-                            status="contract gained",
-                            formula=f"jobs created = jobs attributed to {self.label(c)}: "
-                            f"{fig.headcount.format()} ({fig.rule})",
-                            revenue_formula=None,
-                            chain=chain
-                            + [
-                                self.step(
-                                    c, w, next(k for _, v, k in G.out_edges(c, keys=True) if v == w)
-                                )
-                            ],
-                            claims=fig.claims,
-                            conflict=fig.conflict,
-                            claims_rule=fig.rule,
-                            illustrative=bool(G.nodes[p].get("illustrative")),
-                        )
-                    )
-        return rows
 
     def _segments(self, rows: list[Row]) -> None:
         """Mark rows of sub-segments whose parent's row already counts their jobs."""
@@ -793,12 +502,14 @@ def run_impact(
     lang: str = "en",
     projection: nx.MultiDiGraph | None = None,
     explain: bool = True,
+    rules: Registry | None = None,
 ) -> ImpactResult:
     """Propagate *event* (fact-file id, ``SOURCE/ID`` or IRI) through the store at *as_of*.
 
     *threshold* is the share of revenue (0..1) whose loss puts an actor at closure risk;
     *max_depth* bounds the cascade (1: only what the event hits directly). *projection* is the
-    graph to use (default: the store's cached one); ``explain=False`` leaves formulas empty.
+    graph to use (default: the store's cached one); ``explain=False`` leaves formulas empty;
+    *rules* is the rule registry (default: :data:`okg.analysis.impact.rules.REGISTRY`).
     Raises :class:`okg.analysis.impact.events.EventNotFound` for an unknown event.
     """
     if isinstance(as_of, str):
@@ -816,18 +527,14 @@ def run_impact(
         if iri in G
         else {"dates": {}, "labels": {}, "classes": frozenset(), "types": ()}
     )
-    effective = []
-    for _, v, d in G.out_edges(iri, data=True) if iri in G else ():
-        if d["effect"] == "loss" and REGULATION in G.nodes[v]["classes"]:
-            eff = G.nodes[v]["dates"].get("effectiveDate")
-            if eff:
-                effective.append(eff)
+    rules = rules if rules is not None else REGISTRY
+    effective = EventSeeding.effective_dates(rules, G, iri) if iri in G else []
     dates = dict(attrs["dates"])
     if iri not in G:
         info = next(e for e in list_events(kg) if e.iri == iri)
         dates = info.dates
     timing = event_timing(dates, effective, as_of)
-    run = _Run(G, iri, timing, threshold, max_depth, lang, explain)
+    run = Propagation(G, iri, timing, threshold, max_depth, lang, explain, rules)
     run.run()
     rows = run.rows()
     contracts = run.contracts()
@@ -866,14 +573,14 @@ def run_scenario(
     max_depth: int | None = None,
     lang: str = "en",
     explain: bool = True,
+    rules: Registry | None = None,
 ) -> tuple[list[Row], list[CountryTotal]]:
     """What if the *contracts* were lost and the *actors* stopped, with no dated event: the
     same rules as :func:`run_impact`, every contract counted as running. Returns the rows and
     the country totals; ``explain=False`` leaves the formulas empty (faster, for rankings).
     """
-    run = _Run(
-        G, None, Timing("what-if", "impact", (None, None)), threshold, max_depth, lang, explain
-    )
+    what_if = Timing("what-if", "impact", (None, None))
+    run = Propagation(G, None, what_if, threshold, max_depth, lang, explain, rules)
     run.seed_scenario(list(contracts), list(actors))
     run.settle()
     rows = run.rows()

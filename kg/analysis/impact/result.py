@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 
+from okg.analysis.impact.status import Status
 from okg.figures.claims import Claim
 from okg.figures.intervals import Interval
 
@@ -109,7 +110,7 @@ class Row:
     revenue_share_lost: Interval | None
     jobs: Interval
     depth: int
-    status: str
+    status: Status
     formula: str
     revenue_formula: str | None
     chain: list[Step]
