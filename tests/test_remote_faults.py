@@ -72,8 +72,8 @@ def _endpoint(url, **kw):
 @pytest.mark.parametrize(
     "mode, reason, retried",
     [
-        ("500", "EndPointInternalError", True),
-        ("404", "EndPointNotFound", False),
+        ("500", "HTTP 500 Internal Server Error: nope", True),
+        ("404", "HTTP 404 Not Found: nope", False),
         ("garbage", "malformed response", False),
         ("json-not-results", "malformed response", False),
         ("sleep", "timed out", True),

@@ -102,6 +102,8 @@ def register(app: typer.Typer) -> None:
         except (QueryError, EndpointError) as exc:
             fail(str(exc))
             return
+        except typer.Exit:  # a one-line error already printed (e.g. no store there)
+            raise
         except Exception as exc:  # noqa: BLE001 - the engine refused the query: one line, no traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             fail(f"query '{name}': {first}")
@@ -148,4 +150,4 @@ def register(app: typer.Typer) -> None:
             return
         for g, n in counts.items():
             say(f"pushed {g}: {n} triples")
-        say(f"{len(counts)} graph(s) pushed to {endpoint}")
+        say(f"{len(counts)} graph(s) pushed to {ep}; read back: {sum(counts.values())} triples")

@@ -1,12 +1,31 @@
 """A SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso...) as a query target.
 
-Queries and updates go through SPARQLWrapper; :func:`push` uploads the local store's named
-graphs with the Graph Store Protocol (one PUT per graph) or with SPARQL Update (DROP GRAPH then
-INSERT DATA), touching only the graphs this project owns (IRIs under
-``https://w3id.org/okg/graph/``). Basic-auth credentials come from the environment
-(``OKG_ENDPOINT_USER`` / ``OKG_ENDPOINT_PASSWORD``), never from the command line. Reads are
-retried with exponential back-off a bounded number of times; every failure is an
-:class:`EndpointError` whose message names the endpoint and the query.
+Queries, updates and Graph Store requests are plain HTTP (the SPARQL 1.1 Protocol: a form POST
+of ``query=`` or ``update=``; GSP ``PUT``/``DELETE`` of ``?graph=``), sent by a small client on
+``urllib`` whose every decision is explicit:
+
+- **http(s) only**: any other scheme (``file:``, ``ftp:``...) is refused before a request.
+- **Redirects**: an update, PUT or DELETE that is redirected is an error (it was not applied
+  where it was sent; give the final URL). A query follows at most 3 redirects, re-posting the
+  same query; the credentials go along only while the scheme, host and port stay the same.
+- **Status**: anything but 2xx is an error (a GSP DELETE of a missing graph, 404, is fine).
+- **Credentials**: basic auth from ``OKG_ENDPOINT_USER`` / ``OKG_ENDPOINT_PASSWORD`` (never from
+  the command line), or from ``user:password@`` in the URL; sent with every request to the
+  endpoint's own host (GSP ``DELETE`` included); never shown: every message masks the URL's
+  user information and the password.
+- **Retries**: reads (and idempotent PUTs) are retried with exponential back-off a bounded
+  number of times on 5xx, 429, time-outs and connection errors; updates are sent once.
+
+Every failure is an :class:`EndpointError` whose one-line message names the endpoint (masked)
+and the query. Why not SPARQLWrapper, requests or httpx: SPARQLWrapper opens URLs with urllib's
+global opener, which follows a 302 to another host with the ``Authorization`` header and turns
+the POST into an empty GET, and offers no hook to stop it; requests (which strips the header on a
+host change) and httpx are not dependencies of okg, and the protocol needs four request kinds,
+so the redirect, status and masking rules are written here once, in about a hundred lines.
+
+:func:`push` uploads the local store's okg named graphs (IRIs under
+``https://w3id.org/okg/graph/``), each replaced atomically where the server makes one request
+one transaction, then reads back what the server holds and fails unless it is what was sent.
 
 >>> ep = Endpoint("http://127.0.0.1:1/query", attempts=1, timeout=1)
 >>> try:
@@ -14,11 +33,14 @@ retried with exponential back-off a bounded number of times; every failure is an
 ... except EndpointError as exc:
 ...     print(str(exc).split(":")[0:3])
 ['endpoint http', '//127.0.0.1', '1/query']
+>>> mask_url("https://bob:s3cret@db.example.org/sparql")
+'https://***@db.example.org/sparql'
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import socket
@@ -33,17 +55,30 @@ from okg.store.sparql import Rows, term_to_sparql
 from okg.terms.namespaces import GRAPH
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 USER_ENV = "OKG_ENDPOINT_USER"
 PASSWORD_ENV = "OKG_ENDPOINT_PASSWORD"
 OWNED_PREFIX = str(GRAPH)
+TEMP_PREFIX = OWNED_PREFIX + "push-tmp/"
 INSERT_CHUNK = 5000
+MAX_REDIRECTS = 3
+MAX_REPLY_BYTES = 512 * 1024 * 1024
 
 
 class EndpointError(RuntimeError):
     """The endpoint could not answer: unreachable, timed out, HTTP error or malformed reply."""
+
+
+def mask_url(url: str) -> str:
+    """*url* with any ``user:password@`` replaced by ``***@``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + host))
 
 
 def _term(b: dict) -> Node:
@@ -66,38 +101,99 @@ def rows_from_json(data: object) -> Rows:
     """SPARQL 1.1 JSON results as :class:`Rows`; ValueError when the document is not one."""
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
         raise ValueError("not a SPARQL JSON result (no head/results)")
+    if not isinstance(data["head"], dict) or not isinstance(data["results"], dict):
+        raise ValueError("not a SPARQL JSON result (head/results are not objects)")
     cols = list(data["head"].get("vars", []))
     out = []
     for sol in data["results"].get("bindings", []):
+        if not isinstance(sol, dict):
+            raise ValueError("a solution is not an object")
         out.append(tuple(_term(sol[c]) if c in sol else None for c in cols))
     return Rows(cols, out)
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code} {exc.reason}"
-    if isinstance(exc, SPARQLWrapperException):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return first[:200]
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timed out"
-    if isinstance(exc, urllib.error.URLError):
+class _HTTPStatus(Exception):
+    """A reply whose status is not 2xx (or a refused redirect)."""
+
+    def __init__(self, code: int, reason: str, detail: str = ""):
+        self.code = code
+        super().__init__(f"HTTP {code} {reason}".strip() + (f": {detail}" if detail else ""))
+
+
+class _Refused(Exception):
+    """Not sent, or not followed: a rule of this client (scheme, redirect)."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """urllib follows nothing: every 3xx reaches :meth:`Endpoint._send` as a reply."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    p = urllib.parse.urlsplit(url)
+    port = p.port or (443 if p.scheme == "https" else 80)
+    return p.scheme.lower(), (p.hostname or "").lower(), port
+
+
+def _clean(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL without user information, and that information as credentials."""
+    try:
+        p = urllib.parse.urlsplit(url)
+        p.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise _Refused(f"malformed URL {mask_url(url)}") from None
+    if p.scheme.lower() not in ("http", "https"):
+        raise _Refused(f"only http and https endpoints are supported, not '{p.scheme or url}:'")
+    if not p.hostname:
+        raise _Refused("the URL names no host")
+    creds = None
+    if p.username is not None:
+        creds = (urllib.parse.unquote(p.username), urllib.parse.unquote(p.password or ""))
+    netloc = p.netloc.rsplit("@", 1)[-1]
+    return urllib.parse.urlunsplit(p._replace(netloc=netloc)), creds
+
+
+def _snippet(body: bytes) -> str:
+    text = body[:400].decode("utf-8", "replace")
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return " ".join(text.split())[:200]
+
+
+def _reason(exc: BaseException, secrets: list[str]) -> str:
+    if isinstance(exc, (_HTTPStatus, _Refused)):
+        msg = str(exc)
+    elif isinstance(exc, (TimeoutError, socket.timeout)):
+        msg = "timed out"
+    elif isinstance(exc, urllib.error.URLError):
         r = exc.reason
-        if isinstance(r, (TimeoutError, socket.timeout)):
-            return "timed out"
-        return f"cannot connect ({r})"
-    if isinstance(exc, ConnectionError):
-        return f"connection failed ({exc})"
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
+        msg = (
+            "timed out"
+            if isinstance(r, (TimeoutError, socket.timeout))
+            else f"cannot connect ({r})"
+        )
+    elif isinstance(exc, ConnectionError):
+        msg = f"connection failed ({exc})"
+    elif isinstance(exc, http.client.HTTPException):
+        msg = f"bad HTTP reply ({type(exc).__name__})"
+    else:
+        msg = f"{type(exc).__name__}: {str(exc)[:200]}"
+    for s in secrets:
+        if s:
+            msg = msg.replace(s, "***")
+    return msg
 
 
 def _retryable(exc: BaseException) -> bool:
-    code = getattr(exc, "code", None)
-    if isinstance(exc, urllib.error.HTTPError):
+    if isinstance(exc, _HTTPStatus):
         return exc.code >= 500 or exc.code == 429
-    if isinstance(exc, SPARQLWrapperException):
-        return "EndPointInternalError" in type(exc).__name__ or (code or 0) >= 500
-    return isinstance(exc, (OSError, TimeoutError))
+    if isinstance(exc, _Refused):
+        return False
+    return isinstance(exc, (OSError, TimeoutError, http.client.HTTPException))
 
 
 @dataclass
@@ -117,34 +213,93 @@ class Endpoint:
     sleep: Callable[[float], None] = time.sleep
 
     def __str__(self) -> str:
-        return self.query_url
+        return mask_url(self.query_url)
 
-    def _auth(self) -> tuple[str, str] | None:
+    def _auth(self, url_creds: tuple[str, str] | None) -> tuple[str, str] | None:
         user = os.environ.get(USER_ENV)
-        return (user, os.environ.get(PASSWORD_ENV, "")) if user else None
+        if user:
+            return user, os.environ.get(PASSWORD_ENV, "")
+        return url_creds
 
-    def _wrapper(self, url: str) -> SPARQLWrapper:
-        w = SPARQLWrapper(url)
-        w.setMethod(POST)
-        w.setTimeout(max(1, int(round(self.timeout))))
-        auth = self._auth()
-        if auth:
-            w.setCredentials(*auth)
-        return w
+    def _secrets(self) -> list[str]:
+        out = [os.environ.get(PASSWORD_ENV, "")]
+        for url in (self.query_url, self.update_url, self.gsp_url):
+            try:
+                p = urllib.parse.urlsplit(url or "")
+                out += [p.password or "", urllib.parse.unquote(p.password or "")]
+            except ValueError:
+                pass
+        return [s for s in out if s]
+
+    # -- transport ---------------------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        follow: bool,
+        ok_codes: tuple[int, ...] = (),
+    ) -> bytes:
+        """One request; *follow* allows redirects (queries only), credentials same-origin only."""
+        target, creds = _clean(url)
+        auth = self._auth(creds)
+        home = _origin(target)
+        for _hop in range(MAX_REDIRECTS + 1):
+            req = urllib.request.Request(target, data=body, method=method, headers=dict(headers))
+            if auth and _origin(target) == home:
+                token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+                req.add_header("Authorization", f"Basic {token}")
+            try:
+                with _OPENER.open(req, timeout=self.timeout) as resp:
+                    data = resp.read(MAX_REPLY_BYTES + 1)
+                    if len(data) > MAX_REPLY_BYTES:
+                        raise _Refused(f"reply larger than {MAX_REPLY_BYTES:,} bytes")
+                    return data
+            except urllib.error.HTTPError as exc:
+                code = exc.code
+                if code in ok_codes:
+                    return b""
+                if code in (301, 302, 303, 307, 308):
+                    location = exc.headers.get("Location", "")
+                    exc.close()
+                    nxt = urllib.parse.urljoin(target, location)
+                    if not follow:
+                        raise _Refused(
+                            f"HTTP {code} redirect to {mask_url(nxt)} refused: "
+                            "updates are sent only to the URL given (give the final URL)"
+                        ) from None
+                    try:
+                        target, _ = _clean(nxt)
+                    except _Refused as bad:
+                        raise _Refused(f"redirect to {mask_url(nxt)} refused: {bad}") from None
+                    continue
+                try:
+                    detail = _snippet(exc.read())
+                except Exception:  # noqa: BLE001 - the status alone is enough
+                    detail = ""
+                raise _HTTPStatus(code, exc.reason or "", detail) from None
+        raise _Refused(f"more than {MAX_REDIRECTS} redirects")
 
     def _retrying(self, what: str, url: str, call: Callable[[], object], retry: bool = True):
         tries = max(1, self.attempts) if retry else 1
+        shown = mask_url(url)
         for n in range(1, tries + 1):
             try:
                 return call()
             except ValueError as exc:  # malformed reply: retrying would not help
-                raise EndpointError(f"endpoint {url}: {what}: malformed response ({exc})") from None
+                reason = _reason(exc, self._secrets())
+                raise EndpointError(
+                    f"endpoint {shown}: {what}: malformed response ({reason})"
+                ) from None
             except Exception as exc:  # noqa: BLE001 - every transport error becomes one line
                 if n < tries and _retryable(exc):
                     self.sleep(self.backoff * 2 ** (n - 1))
                     continue
                 note = f" after {n} attempts" if n > 1 else ""
-                raise EndpointError(f"endpoint {url}: {what}: {_reason(exc)}{note}") from None
+                raise EndpointError(
+                    f"endpoint {shown}: {what}: {_reason(exc, self._secrets())}{note}"
+                ) from None
         raise AssertionError("unreachable")
 
     # -- reading ---------------------------------------------------------------
@@ -152,14 +307,19 @@ class Endpoint:
         """Run a SELECT and return its rows (retried: reads are idempotent)."""
 
         def call() -> Rows:
-            w = self._wrapper(self.query_url)
-            w.setQuery(sparql)
-            w.queryType = SELECT  # not guessed from the text: a comment saying "add" is no update
-            w.setReturnFormat(JSON)
-            raw = w.query().response.read()
+            raw = self._send(
+                "POST",
+                self.query_url,
+                urllib.parse.urlencode({"query": sparql}).encode("utf-8"),
+                {
+                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                    "Accept": "application/sparql-results+json",
+                },
+                follow=True,
+            )
             try:
                 data = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
                 raise ValueError(f"not JSON: {exc.__class__.__name__}") from None
             return rows_from_json(data)
 
@@ -169,50 +329,66 @@ class Endpoint:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", name="graph list")
         return sorted(str(r[0]) for r in rows.rows)
 
+    def graph_counts(self, graphs: list[str]) -> dict[str, int]:
+        """Triples per named graph on the server (0 for a graph it does not hold)."""
+        out = {g: 0 for g in graphs}
+        for i in range(0, len(graphs), 200):
+            part = graphs[i : i + 200]
+            values = " ".join(term_to_sparql(URIRef(g)) for g in part)
+            rows = self.select(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                name="count triples per graph",
+            )
+            for g, n in rows.rows:
+                try:
+                    out[str(g)] = int(str(n))
+                except ValueError:
+                    raise EndpointError(
+                        f"endpoint {self}: count triples per graph: malformed count {str(n)[:40]!r}"
+                    ) from None
+        return out
+
     # -- writing ---------------------------------------------------------------
     def update(self, sparql: str, name: str = "update") -> None:
         """Run a SPARQL Update once (not retried: an update may have been applied)."""
         url = self.update_url or self.query_url
 
         def call() -> None:
-            w = self._wrapper(url)
-            w.setQuery(sparql)
-            w.queryType = INSERT  # any update form: sent as an update request
-            w.query().response.read()
+            self._send(
+                "POST",
+                url,
+                urllib.parse.urlencode({"update": sparql}).encode("utf-8"),
+                {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+                follow=False,
+            )
 
         self._retrying(name, url, call, retry=False)
 
+    def _gsp(self, graph: str) -> str:
+        if not self.gsp_url:
+            raise EndpointError(f"endpoint {self}: no Graph Store URL (--gsp)")
+        sep = "&" if "?" in self.gsp_url else "?"
+        return f"{self.gsp_url}{sep}{urllib.parse.urlencode({'graph': graph})}"
+
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Graph Store Protocol PUT: replace one named graph (idempotent, so retried)."""
-        if not self.gsp_url:
-            raise EndpointError(f"endpoint {self.query_url}: no Graph Store URL (--gsp)")
-        url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+        url = self._gsp(graph)
 
         def call() -> None:
-            req = urllib.request.Request(
-                url, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
+            self._send(
+                "PUT", url, ntriples, {"Content-Type": "application/n-triples"}, follow=False
             )
-            auth = self._auth()
-            if auth:
-                token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-                req.add_header("Authorization", f"Basic {token}")
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                resp.read()
 
-        self._retrying(f"PUT graph <{graph}>", self.gsp_url, call)
+        self._retrying(f"PUT graph <{graph}>", self.gsp_url or "", call)
 
     def delete_graph(self, graph: str) -> None:
+        """Drop one named graph: GSP DELETE (with credentials; 404 is fine) or DROP SILENT."""
         if self.gsp_url and not self.update_url:
-            url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+            url = self._gsp(graph)
 
             def call() -> None:
-                req = urllib.request.Request(url, method="DELETE")
-                try:
-                    with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                        resp.read()
-                except urllib.error.HTTPError as exc:
-                    if exc.code != 404:
-                        raise
+                self._send("DELETE", url, None, {}, follow=False, ok_codes=(404,))
 
             self._retrying(f"DELETE graph <{graph}>", self.gsp_url, call)
         else:
@@ -224,35 +400,68 @@ def _ntriples(g: Graph) -> bytes:
     return g.serialize(format="nt", encoding="utf-8")
 
 
+def _replace_by_update(endpoint: Endpoint, name: str, lines: list[str]) -> None:
+    """Replace one graph: one request when it fits, else chunks into a temporary graph + MOVE."""
+    iri = term_to_sparql(URIRef(name))
+    if len(lines) <= INSERT_CHUNK:
+        body = "\n".join(lines)
+        endpoint.update(
+            f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}",
+            name=f"replace graph {iri}",
+        )
+        return
+    tmp = term_to_sparql(URIRef(TEMP_PREFIX + urllib.parse.quote(name[len(OWNED_PREFIX) :])))
+    for i in range(0, len(lines), INSERT_CHUNK):
+        body = "\n".join(lines[i : i + INSERT_CHUNK])
+        first = f"DROP SILENT GRAPH {tmp} ;\n" if i == 0 else ""
+        try:
+            endpoint.update(
+                f"{first}INSERT DATA {{ GRAPH {tmp} {{\n{body}\n}} }}",
+                name=f"upload graph {iri} (part {i // INSERT_CHUNK + 1})",
+            )
+        except EndpointError as exc:
+            raise EndpointError(f"{exc}; {iri} on the server is unchanged") from None
+    endpoint.update(f"MOVE GRAPH {tmp} TO {iri}", name=f"replace graph {iri} by its upload")
+
+
 def push(dataset: Dataset, endpoint: Endpoint) -> dict[str, int]:
     """Replace the endpoint's okg graphs by the dataset's; other graphs are left alone.
 
-    Each named graph under ``https://w3id.org/okg/graph/`` is written whole (GSP PUT when the
-    endpoint has a Graph Store URL and no update URL, else DROP + INSERT DATA in chunks); okg
-    graphs on the server that the dataset no longer has are dropped. Returns triples per graph.
+    Each named graph under ``https://w3id.org/okg/graph/`` is written whole: GSP PUT when the
+    endpoint has a Graph Store URL and no update URL, else ``DROP`` + ``INSERT DATA`` in one
+    update request (larger graphs: chunks into a temporary graph, then ``MOVE``), so a failure
+    leaves the server's graph as it was. okg graphs on the server that the dataset no longer
+    has are dropped. Then the server's triples per graph are read back: the result is what the
+    server holds, and a graph holding other than what was sent (or one not dropped) is an error.
+    Returns triples per graph as counted on the server.
     """
     local: dict[str, Graph] = {}
     for g in dataset.graphs():
         name = str(g.identifier)
         if name.startswith(OWNED_PREFIX) and len(g):
             local[name] = g
+    if not local:
+        raise EndpointError(f"endpoint {endpoint}: nothing to push: the store holds no okg graphs")
     use_gsp = bool(endpoint.gsp_url) and not endpoint.update_url
-    counts: dict[str, int] = {}
     for name in sorted(local):
-        g = local[name]
-        iri = term_to_sparql(URIRef(name))
+        data = _ntriples(local[name])
         if use_gsp:
-            endpoint.put_graph(name, _ntriples(g))
+            endpoint.put_graph(name, data)
         else:
-            endpoint.update(f"DROP SILENT GRAPH {iri}", name=f"drop graph {iri}")
-            lines = _ntriples(g).decode("utf-8").splitlines()
-            for i in range(0, len(lines), INSERT_CHUNK):
-                body = "\n".join(lines[i : i + INSERT_CHUNK])
-                endpoint.update(
-                    f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}", name=f"insert into graph {iri}"
-                )
-        counts[name] = len(g)
-    for name in endpoint.graph_names():
-        if name.startswith(OWNED_PREFIX) and name not in local:
-            endpoint.delete_graph(name)
-    return counts
+            _replace_by_update(endpoint, name, data.decode("utf-8").splitlines())
+    stale = [n for n in endpoint.graph_names() if n.startswith(OWNED_PREFIX) and n not in local]
+    for name in stale:
+        endpoint.delete_graph(name)
+    held = endpoint.graph_counts(sorted(local) + stale)
+    wrong = [
+        f"<{n}> holds {held[n]} triples, {len(local[n])} sent"
+        for n in sorted(local)
+        if held[n] != len(local[n])
+    ] + [f"<{n}> still holds {held[n]} triples" for n in stale if held[n]]
+    if wrong:
+        raise EndpointError(
+            f"endpoint {endpoint}: after push the server does not hold what was sent: "
+            + "; ".join(wrong[:5])
+            + (f"; and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+        )
+    return {n: held[n] for n in sorted(local)}
