@@ -55,8 +55,13 @@ VersionOption = Annotated[
 
 
 @app.callback()
-def _global_options(sector_path: SectorPathOption = None, version: VersionOption = False) -> None:
+def _global_options(
+    ctx: typer.Context, sector_path: SectorPathOption = None, version: VersionOption = False
+) -> None:
     """Offshoring Knowledge Graph: build, check, query and explain a sourced graph of offshoring."""
+    from okg.cli.common import close_stores
+
+    ctx.call_on_close(close_stores)
     if sector_path:
         from okg.store.sectors import use_sector_path
 

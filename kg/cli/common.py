@@ -141,6 +141,14 @@ def open_store(store: Path | None, create: bool = False):
     return kg
 
 
+def close_stores() -> None:
+    """Close the stores the running command opened (their locks are released); called when the
+    command ends, in the shell as under a test runner."""
+    while _OPEN:
+        _, kg = _OPEN.popitem()
+        kg.close()
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error (no traceback) and exit non-zero."""
     err_console.print(f"error: {message}", markup=False, highlight=False)
