@@ -27,7 +27,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from okg.store import KnowledgeGraph
 from okg.store.backends import OxigraphBackend
-from okg.terms.namespaces import DERIVED_GRAPH, SOURCE_GRAPH_PREFIX, sparql_prologue
+from okg.store.knowledge_graph import BULK, DERIVE, STATUS_GRAPH, kill_point
+from okg.terms.namespaces import (
+    DERIVED_GRAPH,
+    ONTOLOGY_GRAPH_PREFIX,
+    SOURCE_GRAPH_PREFIX,
+    sparql_prologue,
+)
 from okg.terms.resources import queries_dir
 
 # The core shapes as (check, class, property path, min count, max count, what is expected).
@@ -231,7 +237,8 @@ def derive_native(kg: KnowledgeGraph) -> None:
     """Recompute the derived graph like ``KnowledgeGraph.derive``, without leaving the engine.
 
     On Oxigraph the CONSTRUCT results are written back as native quads (no rdflib terms);
-    other engines use ``KnowledgeGraph.derive``.
+    other engines use ``KnowledgeGraph.derive``. Like it, the store is marked incomplete before
+    and complete after (unless a bulk load is pending: :func:`bulk_load` completes it).
     """
     backend = kg.backend
     if not isinstance(backend, OxigraphBackend):
@@ -239,13 +246,19 @@ def derive_native(kg: KnowledgeGraph) -> None:
         return
     store = backend.store
     graph = ox.NamedNode(str(DERIVED_GRAPH))
-    store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}>")
-    for rule in sorted((queries_dir() / "derive").glob("*.rq")):
+    kg._replace({}, drop=[DERIVED_GRAPH], pending=DERIVE)
+    kill_point("derive-dropped")
+    for i, rule in enumerate(sorted((queries_dir() / "derive").glob("*.rq")), 1):
         sparql = sparql_prologue() + rule.read_text(encoding="utf-8")
         triples = list(store.query(sparql, use_default_graph_as_union=True))
-        # bulk_extend skips the transaction that extend keeps (3.7 s for 237k quads at 10^6).
+        # bulk_extend skips the transaction that extend keeps (3.7 s for 237k quads at 10^6):
+        # safe here because the status graph says "incomplete" until the end.
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        kill_point(f"derive-{i}")
     kg.flush()
+    kill_point("derived")
+    if kg.status().pending == DERIVE:
+        kg.mark_complete()
 
 
 def integrity_problems(kg: KnowledgeGraph, limit: int = 20) -> list[Problem]:
@@ -265,10 +278,16 @@ def _source_graph_count(kg: KnowledgeGraph) -> int:
 
 
 def clear(kg: KnowledgeGraph) -> None:
-    """Empty the store but for the vocabulary (undoes a bulk load)."""
-    kg.backend.update("CLEAR ALL")
-    kg.install_vocabulary()
+    """Empty the store but for the vocabulary (undoes a bulk load), in one transaction that
+    also marks the store complete; then the vocabulary is checked (rewritten if it changed)."""
+    keep = {str(STATUS_GRAPH)}
+    drop = [
+        g for g in kg.graph_names() if not g.startswith(ONTOLOGY_GRAPH_PREFIX) and g not in keep
+    ]
+    kg.backend.replace(drop, b"", ["CLEAR SILENT DEFAULT", *kg._status_ops(None)])
     kg.flush()
+    kill_point("cleared")
+    kg.install_vocabulary()
 
 
 def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True) -> BulkReport:
@@ -277,15 +296,23 @@ def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True
     The vocabulary is (re)installed first. Problems are reported, not raised: the caller
     decides (``okg bulk-load`` names them, empties the store with :func:`clear` and exits 1).
     A file that is not N-Quads raises SyntaxError (with its line) after a partial load.
+
+    Oxigraph's bulk loader writes outside any transaction, so the store is marked incomplete
+    (pending ``bulk-load``) before it and complete only after derive and the checks passed; a
+    store left so by a crash is emptied of its partial sources first (a repair, not a refusal).
     """
     report = BulkReport()
     t0 = time.perf_counter()
+    if kg.status().pending == BULK:
+        clear(kg)  # a bulk load was interrupted: its sources are partial, start again
     kg.install_vocabulary()
     if _source_graph_count(kg):
         raise ValueError(
             "the store already holds sources; bulk loading needs a store without "
             "sources (use okg build to replace sources one by one)"
         )
+    kg.mark_incomplete(BULK)
+    kill_point("bulk-marked")
     before = kg.backend.count()
     report.seconds["vocabulary"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -301,11 +328,16 @@ def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True
     kg.flush()
     report.quads = kg.backend.count() - before
     report.seconds["load"] = time.perf_counter() - t0
+    kill_point("bulk-loaded")
     t0 = time.perf_counter()
+    kg.mark_incomplete(BULK)  # rewrites the status graph, whatever the input put in it
     derive_native(kg)
     report.seconds["derive"] = time.perf_counter() - t0
+    kill_point("bulk-derived")
     if check:
         t0 = time.perf_counter()
         report.problems = integrity_problems(kg)
         report.seconds["check"] = time.perf_counter() - t0
+    if not report.problems:
+        kg.mark_complete()
     return report

@@ -5,22 +5,37 @@
 >>> kg.install_vocabulary()
 >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a owl:Class }").rows[0][0].toPython() > 50
 True
+
+Crash safety (docs/reliability.md): every write goes through one SPARQL Update request that also
+rewrites the status graph (``graph/status``: ``okg:storeState``, ``okg:storeVersion``,
+``okg:pendingOperation``); replacing sources or the ontology is one transaction, and the derived
+graph, which is rebuilt in several steps, is bracketed by the status: incomplete first, complete
+last. Commands other than ``build`` and ``bulk-load`` refuse an incomplete store in one line;
+those two repair it.
+
+>>> kg.status().state, kg.status().version > 0
+('complete', True)
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import signal
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from okg.loaders import LoadError, SourceBundle, load_vocabulary, read_files
 from okg.store.backends import Backend, OxigraphBackend, RdflibBackend
-from okg.store.sparql import Rows, bind
+from okg.store.sparql import Rows, bind, term_to_sparql
 from okg.terms.labels import pick
 from okg.terms.namespaces import (
     DERIVED_GRAPH,
     GRAPH,
+    OKG,
+    OKGD,
     ONTOLOGY_GRAPH_PREFIX,
     SOURCE_GRAPH_PREFIX,
     source_graph,
@@ -28,10 +43,17 @@ from okg.terms.namespaces import (
 )
 from okg.terms.resources import ontology_dir, queries_dir
 from okg.terms.vocabulary import CORE_FILES, Vocabulary
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 STORE_ENV = "OKG_STORE"
+STATUS_GRAPH = GRAPH["status"]
+"""The named graph holding the store's own state (one subject, :data:`STORE_NODE`)."""
+STORE_NODE = OKGD["store"]
+KILL_ENV = "OKG_TEST_KILL_AT"
+"""Test hook: ``OKG_TEST_KILL_AT=<point>`` makes the process SIGKILL itself at that named point
+of a write (see :func:`kill_point`), so the crash tests hit each window deterministically."""
+DERIVE, BULK = "derive", "bulk-load"
 _SOURCES = (
     """
 SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
@@ -66,6 +88,51 @@ class MissingModuleError(Exception):
     """The store uses a sector module that is not on the sector path."""
 
 
+class StoreIncompleteError(OSError):
+    """A write to the store was interrupted (derive or bulk load not finished)."""
+
+    def __init__(self, path: Path, pending: str | None):
+        self.path = path
+        self.pending = pending
+        what = "a bulk load" if pending == BULK else "deriving facts"
+        fix = "okg bulk-load (or okg build)" if pending == BULK else "okg build FILES"
+        super().__init__(
+            f"store {path} is incomplete: {what} was interrupted; run {fix} to repair it"
+        )
+
+
+def kill_point(name: str) -> None:
+    """Test hook: SIGKILL this process here when ``$OKG_TEST_KILL_AT`` names this point.
+
+    Points: ``vocabulary-written``, ``sources-written``, ``source-dropped``, ``derive-dropped``,
+    ``derive-<N>`` (after rule N is written), ``derived``, ``bulk-marked``, ``bulk-loaded``,
+    ``bulk-derived``, ``cleared``. Unset (always, outside the crash tests) it does nothing.
+    """
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """The store's state: ``complete`` or ``incomplete`` (with the interrupted operation),
+    a version bumped by every write, a random id of the store and the ontology's digest."""
+
+    state: str = "complete"
+    version: int = 0
+    store_id: str | None = None
+    pending: str | None = None
+    ontology: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.state == "complete"
+
+
+_Q_STATUS = f"""
+SELECT ?p ?o WHERE {{ GRAPH <{STATUS_GRAPH}> {{ <{STORE_NODE}> ?p ?o }} }}"""
+_KEEP = object()
+
+
 @dataclass
 class SourceInfo:
     source_id: str
@@ -88,14 +155,24 @@ class KnowledgeGraph:
     ) -> KnowledgeGraph:
         """The on-disk store at *path* (default ``$OKG_STORE`` or ``.okg/``).
 
-        *read_only* takes no lock (for commands that only read, such as validate); its reads are
-        undefined while another process writes the store. With ``create=False`` a folder that
-        holds no store raises :class:`StoreMissingError` and nothing is created.
+        *read_only* takes no lock: any number of readers work beside each other and beside one
+        writer, each seeing the store as it was when it opened it. With ``create=False`` a folder
+        that holds no store raises :class:`StoreMissingError` and nothing is created. With
+        ``read_only`` or ``create=False`` an interrupted write raises
+        :class:`StoreIncompleteError` (only ``build`` and ``bulk-load``, which repair it, open
+        such a store). A second writer waits for the lock (``$OKG_LOCK_WAIT`` s), then raises
+        ``StoreBusyError`` naming the holder.
         """
         where = Path(path) if path else default_store_path()
         if (read_only or not create) and not is_store(where):
             raise StoreMissingError(where)
-        return cls(OxigraphBackend(where, read_only))
+        kg = cls(OxigraphBackend(where, read_only))
+        if read_only or not create:
+            status = kg.status()
+            if not status.complete:
+                kg.close()
+                raise StoreIncompleteError(where, status.pending)
+        return kg
 
     @classmethod
     def in_memory(cls, engine: str = "oxigraph") -> KnowledgeGraph:
@@ -151,19 +228,13 @@ class KnowledgeGraph:
         ontology graph is dropped, and facts that used its terms lose their core types).
         """
         voc = self.voc
-        graphs: dict[URIRef, Graph] = {}
-        core = Graph()
-        for name in CORE_FILES:
-            core.parse(ontology_dir() / name, format="turtle")
-        graphs[GRAPH["ontology/core"]] = core
+        files = {GRAPH["ontology/core"]: [ontology_dir() / name for name in CORE_FILES]}
         for m in voc.modules.values():
-            g = Graph()
-            g.parse(m.path, format="turtle")
-            graphs[GRAPH[f"ontology/{m.name}"]] = g
+            files[GRAPH[f"ontology/{m.name}"]] = [Path(m.path)]
         stale = [
             g
             for g in self.graph_names()
-            if g.startswith(ONTOLOGY_GRAPH_PREFIX) and URIRef(g) not in graphs
+            if g.startswith(ONTOLOGY_GRAPH_PREFIX) and URIRef(g) not in files
         ]
         if stale and not forget_missing:
             names = ", ".join(g[len(ONTOLOGY_GRAPH_PREFIX) :] for g in stale)
@@ -171,7 +242,29 @@ class KnowledgeGraph:
                 f"the store holds sector module(s) {names}, which are not on the sector path; "
                 "pass --sector-path DIR (or set OKG_SECTOR_PATH), or --forget-missing-modules"
             )
-        self._replace(graphs, drop=[URIRef(g) for g in stale])
+        digest = hashlib.sha256()
+        for iri in sorted(files):
+            digest.update(f"{iri}\n".encode())
+            for f in files[iri]:
+                digest.update(f.read_bytes())
+        status = self.status()
+        present = set(self.graph_names())
+        if (
+            not stale
+            and status.ontology == digest.hexdigest()
+            and all(str(iri) in present for iri in files)
+        ):
+            return  # the same ontology is already in the store: nothing to write
+        graphs: dict[URIRef, Graph] = {}
+        for iri, paths in files.items():
+            g = Graph()
+            for f in paths:
+                g.parse(f, format="turtle")
+            graphs[iri] = g
+        self._replace(graphs, drop=[URIRef(g) for g in stale], ontology=digest.hexdigest())
+        kill_point("vocabulary-written")
+        if self.status().pending == DERIVE:
+            self.derive()
 
     def load(
         self,
@@ -192,7 +285,11 @@ class KnowledgeGraph:
                 raise LoadError(violations)
         if progress:
             progress(f"writing {len(bundles)} source graph(s)")
-        self._replace({b.graph_iri: b.graph for b in bundles})
+        drop: list[URIRef] = []
+        if self.status().pending == BULK:  # repair: the interrupted bulk load's partial sources
+            drop = [URIRef(g) for g in self.graph_names() if g.startswith(SOURCE_GRAPH_PREFIX)]
+        self._replace({b.graph_iri: b.graph for b in bundles}, drop=drop, pending=DERIVE)
+        kill_point("sources-written")
         if progress:
             progress("deriving plain edges, types and periods")
         self.derive()
@@ -203,20 +300,91 @@ class KnowledgeGraph:
         g = source_graph(source_id)
         if str(g) not in self.graph_names():
             return False
-        self.backend.update(f"DROP GRAPH <{g}>")
+        self._replace({}, drop=[g], pending=DERIVE)
+        kill_point("source-dropped")
         self.derive()
         return True
 
     def derive(self) -> None:
         """Recompute the derived graph from the CONSTRUCT rules in queries/derive/ (in file order).
 
-        Each rule reads the union of all graphs, including what earlier rules derived.
+        Each rule reads the union of all graphs, including what earlier rules derived. The store
+        is marked incomplete first and complete last (unless a bulk load is still pending), so a
+        crash in between is seen by the next command.
         """
-        self.backend.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}>")
-        for rule in sorted((queries_dir() / "derive").glob("*.rq")):
+        self._replace({}, drop=[DERIVED_GRAPH], pending=self._pending_at_least(DERIVE))
+        kill_point("derive-dropped")
+        for i, rule in enumerate(sorted((queries_dir() / "derive").glob("*.rq")), 1):
             derived = self.backend.construct(sparql_prologue() + rule.read_text(encoding="utf-8"))
             if len(derived):
                 self._add(DERIVED_GRAPH, derived)
+            kill_point(f"derive-{i}")
+        self.flush()
+        kill_point("derived")
+        if self.status().pending == DERIVE:
+            self.mark_complete()
+
+    # -- the store's status --------------------------------------------------------
+    def status(self) -> StoreStatus:
+        """The status graph as a :class:`StoreStatus` (a store without one is complete, v0)."""
+        values: dict[str, str] = {}
+        versions = [0]
+        for p, o in sorted(self.backend.select(_Q_STATUS).rows):
+            name = str(p)[len(str(OKG)) :]
+            if name == "storeVersion":
+                try:
+                    versions.append(int(str(o)))
+                except ValueError:
+                    pass
+            elif name == "storeState" and values.get(name) == str(OKG.incomplete):
+                pass  # two states (a foreign status graph): incomplete wins
+            else:
+                values[name] = str(o)
+        state = values.get("storeState", str(OKG.complete))
+        version = max(versions)
+        return StoreStatus(
+            state="complete" if state == str(OKG.complete) else "incomplete",
+            version=version,
+            store_id=values.get("storeId"),
+            pending=values.get("pendingOperation"),
+            ontology=values.get("ontologyDigest"),
+        )
+
+    def _pending_at_least(self, what: str) -> str:
+        """A bulk load still pending outranks a derive: only its own end completes it."""
+        return BULK if self.status().pending == BULK else what
+
+    def _status_ops(self, pending: str | None, ontology=_KEEP) -> list[str]:
+        """SPARQL Update operations rewriting the status graph: version + 1, *pending* (None
+        means complete); our own values, written as escaped literals."""
+        old = self.status()
+        values: list[tuple[URIRef, Node]] = [
+            (OKG.storeState, OKG.incomplete if pending else OKG.complete),
+            (OKG.storeVersion, Literal(old.version + 1)),
+            (OKG.storeId, Literal(old.store_id or uuid.uuid4().hex)),
+        ]
+        if pending:
+            values.append((OKG.pendingOperation, Literal(pending)))
+        digest = old.ontology if ontology is _KEEP else ontology
+        if digest:
+            values.append((OKG.ontologyDigest, Literal(digest)))
+        body = " ".join(
+            f"{term_to_sparql(STORE_NODE)} {term_to_sparql(p)} {term_to_sparql(o)} ."
+            for p, o in values
+        )
+        return [
+            f"DROP SILENT GRAPH <{STATUS_GRAPH}>",
+            f"INSERT DATA {{ GRAPH <{STATUS_GRAPH}> {{ {body} }} }}",
+        ]
+
+    def mark_complete(self) -> None:
+        """Record that every step of the last write finished (bumps the version)."""
+        self.backend.update(" ;\n".join(self._status_ops(None)))
+        self.flush()
+
+    def mark_incomplete(self, pending: str) -> None:
+        """Record that a write of several steps (*pending*) starts (bumps the version)."""
+        self.backend.update(" ;\n".join(self._status_ops(pending)))
         self.flush()
 
     def _add(self, graph: URIRef, triples: Graph) -> None:
@@ -226,16 +394,28 @@ class KnowledgeGraph:
             target.add(t)
         self.backend.add_nquads(ds.serialize(format="nquads").encode("utf-8"))
 
-    def _replace(self, graphs: dict[URIRef, Graph], drop: list[URIRef] | None = None) -> None:
+    def _replace(
+        self,
+        graphs: dict[URIRef, Graph],
+        drop: list[URIRef] | None = None,
+        pending: str | None = DERIVE,
+        ontology=_KEEP,
+    ) -> None:
+        """Replace *graphs*, drop *drop* and mark the store *pending*: one transaction.
+
+        Facts or ontology changed, so the derived graph is stale: *pending* defaults to
+        ``derive`` (a pending bulk load is kept).
+        """
         ds = Dataset()
         for iri, g in graphs.items():
             target = ds.graph(iri)
             for t in g:
                 target.add(t)
-        data = ds.serialize(format="nquads").encode("utf-8")
-        for iri in list(graphs) + list(drop or []):
-            self.backend.update(f"DROP SILENT GRAPH <{iri}>")
-        self.backend.add_nquads(data)
+        data = ds.serialize(format="nquads").encode("utf-8") if graphs else b""
+        if pending == DERIVE:
+            pending = self._pending_at_least(DERIVE)
+        names = [str(iri) for iri in list(graphs) + list(drop or [])]
+        self.backend.replace(names, data, self._status_ops(pending, ontology))
         self.flush()
 
     def flush(self) -> None:
@@ -246,7 +426,7 @@ class KnowledgeGraph:
     # -- inspecting --------------------------------------------------------------
     def graph_names(self) -> list[str]:
         rows = self.backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(str(r[0]) for r in rows.rows)
+        return sorted(str(r[0]) for r in rows.rows if str(r[0]) != str(STATUS_GRAPH))
 
     def sources(self) -> list[SourceInfo]:
         rows = self.query(_SOURCES)
@@ -275,16 +455,18 @@ class KnowledgeGraph:
               FILTER(STRSTARTS(STR(?c), "https://w3id.org/okg/"))
             }} GROUP BY ?c ORDER BY DESC(?n) ?c""")
         return {
-            "graphs": [(str(g), int(n)) for g, n in per_graph.rows],
+            "graphs": [(str(g), int(n)) for g, n in per_graph.rows if g != STATUS_GRAPH],
             "classes": [(self.voc.qname(c), int(n)) for c, n in per_class.rows],
         }
 
     def export(self, fmt: str) -> bytes:
-        """The whole store as trig, nquads, jsonld (named graphs kept) or turtle, ntriples (merged)."""
-        return self.backend.dump(fmt)
+        """The whole store as trig, nquads, jsonld (named graphs kept) or turtle, ntriples (merged).
+
+        The status graph is the store's own bookkeeping and is left out."""
+        return self.backend.dump(fmt, exclude=(str(STATUS_GRAPH),))
 
     def dataset(self) -> Dataset:
-        """A copy of the store as an rdflib Dataset (named graphs kept)."""
+        """A copy of the store as an rdflib Dataset (named graphs kept, status graph left out)."""
         ds = Dataset()
-        ds.parse(data=self.backend.dump("nquads"), format="nquads")
+        ds.parse(data=self.export("nquads"), format="nquads")
         return ds
