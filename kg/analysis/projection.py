@@ -67,11 +67,17 @@ a rule on an activity also covers its narrower activities).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import pickle
+import importlib
+import json
+import os
+import sys
 from contextlib import contextmanager
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from sys import intern
 
@@ -93,9 +99,12 @@ from rdflib import URIRef
 OKG_NS = str(OKG)
 SOURCE_NODE_PREFIX = str(OKGD) + "source/"
 DATE_PROPERTIES = ("startDate", "endDate", "date", "effectiveDate", "reportedOn")
-CACHE_FILE = "impact-projection.pickle"
+CACHE_FILE = "impact-projection.json"
+OLD_CACHE_FILES = ("impact-projection.pickle",)
+"""Caches of older versions (pickles: never loaded, since unpickling runs code)."""
+CACHE_FORMAT = "okg-projection"
 PROJECTION_VERSION = "4"
-"""Bumped whenever the projection's data shape changes, so older pickles are rebuilt."""
+"""Bumped whenever the projection's data shape changes, so older caches are rebuilt."""
 _FLOWS = {str(OKG.Inbound): "inbound", str(OKG.Outbound): "outbound"}
 _EFFECTS = {str(OKG.Loss): "loss", str(OKG.Gain): "gain"}
 
@@ -198,12 +207,17 @@ def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
 
 
 def fingerprint(kg: KnowledgeGraph) -> str:
-    """A hash of the store's named graphs and their sizes (changes when a source is reloaded
-    with a different number of triples, added or removed) and of the projection's version."""
-    rows = select(kg, Q_FINGERPRINT)
-    text = "\n".join(
-        [f"projection {PROJECTION_VERSION}", *sorted(f"{g} {int(n)}" for g, n in rows)]
-    )
+    """A hash of the store's id and version (bumped by every write, see
+    ``KnowledgeGraph.status``) and of the projection's version.
+
+    A store written before versions existed (no status graph) falls back to its named graphs
+    and their sizes."""
+    status = kg.status()
+    if status.store_id is not None:
+        parts = [f"store {status.store_id} {status.version} {status.state}"]
+    else:
+        parts = sorted(f"{g} {int(n)}" for g, n in select(kg, Q_FINGERPRINT))
+    text = "\n".join([f"projection {PROJECTION_VERSION}", *parts])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -439,11 +453,165 @@ def _store_dir(kg: KnowledgeGraph) -> Path | None:
     return Path(path) if path is not None else None
 
 
+# A typed JSON encoding of the projection's attribute values: JSON has no tuples, sets, dates,
+# fractions or dataclasses, so each is a one-key object tagged "$t", "$fs", ... ; a dict whose
+# keys are not all plain strings (or start with "$") is a "$d" list of pairs. Decoding builds
+# only these types, and dataclasses only from okg.figures (Interval, Claim): nothing else can be
+# named, so a planted cache file can at worst be wrong data, never code.
+_DATACLASS_MODULES = ("okg.figures.",)
+
+
+def _enc(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return v if v == v and v not in (float("inf"), float("-inf")) else {"$f": repr(v)}
+    if isinstance(v, tuple):
+        return {"$t": [_enc(x) for x in v]}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if isinstance(v, (frozenset, set)):
+        tag = "$fs" if isinstance(v, frozenset) else "$s"
+        return {tag: sorted((_enc(x) for x in v), key=lambda x: json.dumps(x, sort_keys=True))}
+    if isinstance(v, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in v):
+            return {k: _enc(x) for k, x in v.items()}
+        return {"$d": [[_enc(k), _enc(x)] for k, x in v.items()]}
+    if isinstance(v, Fraction):
+        return {"$F": f"{v.numerator}/{v.denominator}"}
+    if isinstance(v, Decimal):
+        return {"$D": str(v)}
+    if isinstance(v, dt.datetime):
+        return {"$dt": v.isoformat()}
+    if isinstance(v, dt.date):
+        return {"$date": v.isoformat()}
+    if dataclasses.is_dataclass(v) and type(v).__module__.startswith(_DATACLASS_MODULES):
+        cls = type(v)
+        fields = {f.name: _enc(getattr(v, f.name)) for f in dataclasses.fields(v)}
+        return {"$dc": [f"{cls.__module__}:{cls.__qualname__}", fields]}
+    raise TypeError(f"cannot cache a {type(v).__name__} in the projection")
+
+
+def _dataclass(name: str):
+    module, _, qualname = name.partition(":")
+    if not module.startswith(_DATACLASS_MODULES) or module not in sys.modules:
+        raise ValueError(f"unexpected type {name!r} in the cache")
+    cls = getattr(importlib.import_module(module), qualname, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"unexpected type {name!r} in the cache")
+    return cls
+
+
+def _hook(v: dict):
+    """``json.loads`` object hook: the tagged objects of :func:`_enc`, inner ones first."""
+    if len(v) != 1:
+        return v
+    ((tag, x),) = v.items()
+    if tag[:1] != "$":
+        return v
+    if tag == "$t":
+        return tuple(x)
+    if tag == "$fs":
+        return frozenset(x)
+    if tag == "$s":
+        return set(x)
+    if tag == "$d":
+        return {k: i for k, i in x}
+    if tag == "$F":
+        return Fraction(x)
+    if tag == "$D":
+        return Decimal(x)
+    if tag == "$f":
+        return float(x)
+    if tag == "$dt":
+        return dt.datetime.fromisoformat(x)
+    if tag == "$date":
+        return dt.date.fromisoformat(x)
+    if tag == "$dc":
+        name, fields = x
+        return _dataclass(name)(**fields)
+    raise ValueError(f"unknown tag {tag!r} in the cache")
+
+
+_LINK_KEYS = {"source": "_from", "target": "_to", "name": "_id", "key": "_key", "edges": "edges"}
+
+
+def projection_to_json(G: nx.MultiDiGraph) -> str:
+    """The projection as typed node-link JSON (see :func:`projection_from_json`)."""
+    data = nx.node_link_data(G, **_LINK_KEYS)
+    doc = {"format": CACHE_FORMAT, "projection": PROJECTION_VERSION, "graph": _enc(data)}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def projection_from_json(text: str) -> nx.MultiDiGraph:
+    """Read :func:`projection_to_json`; ValueError when it is not one of this version."""
+    head = json.loads(text[: text.find(',"graph":')] + "}") if ',"graph":' in text else None
+    if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT:
+        raise ValueError("not an okg projection cache")
+    if head.get("projection") != PROJECTION_VERSION:  # checked before any value is decoded
+        raise ValueError(f"a cache of projection version {head.get('projection')!r}")
+    data = json.loads(text, object_hook=_hook)["graph"]
+    if not isinstance(data, dict) or not data.get("multigraph") or not data.get("directed"):
+        raise ValueError("not a directed multigraph")
+    G = nx.node_link_graph(data, directed=True, multigraph=True, **_LINK_KEYS)
+    return G
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _read_cache(path: Path, fp: str) -> nx.MultiDiGraph | None:
+    """The cached projection if *path* holds the one of *fp*; a foreign, corrupt or old file
+    is ignored with one warning line (and rebuilt by the caller)."""
+    for old in OLD_CACHE_FILES:
+        stale = path.parent / old
+        if stale.exists():
+            _warn(f"ignored {stale} (an old cache format that is never loaded); removing it")
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+    if not path.exists():
+        return None
+    try:
+        with _gc_paused():
+            G = projection_from_json(path.read_text(encoding="utf-8"))
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        nx.NetworkXError,
+    ) as exc:
+        _warn(f"ignored the projection cache {path} ({str(exc)[:120]}); rebuilding it")
+        return None
+    return G if G.graph.get("fingerprint") == fp else None
+
+
+def _write_cache(path: Path, G: nx.MultiDiGraph) -> None:
+    """Write beside the store through a file of this process, then rename: readers running in
+    parallel never see half a file, and no lock of the store is needed."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(projection_to_json(G), encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, TypeError) as exc:
+        _warn(f"could not write the projection cache {path}: {str(exc)[:120]}")
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
 def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGraph:
     """The projection of the store's current contents, reused while the store is unchanged.
 
-    Cached in memory (per store and :func:`fingerprint`) and, for an on-disk store, pickled as
-    ``impact-projection.pickle`` in the store folder. ``refresh=True`` rebuilds it.
+    Cached in memory (per store and :func:`fingerprint`) and, for an on-disk store, as typed
+    node-link JSON in ``impact-projection.json`` in the store folder (never a pickle: a file in
+    a store folder must not be able to run code). ``refresh=True`` rebuilds it.
     """
     fp = fingerprint(kg)
     folder = _store_dir(kg)
@@ -452,27 +620,15 @@ def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGr
     if not refresh and key in _MEMORY:
         return _MEMORY[key]
     G = None
-    pickled = folder / CACHE_FILE if folder else None
-    if pickled is not None and not refresh and pickled.exists():
-        try:
-            with pickled.open("rb") as fh, _gc_paused():
-                stored = pickle.load(fh)
-            if stored.graph.get("fingerprint") == fp:
-                G = stored
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            G = None
+    cache = folder / CACHE_FILE if folder else None
+    if cache is not None and not refresh:
+        G = _read_cache(cache, fp)
     if G is None:
         with _gc_paused():
             G = project(kg)
         G.graph["fingerprint"] = fp
-        if pickled is not None:
-            try:
-                tmp = pickled.with_suffix(".tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(pickled)
-            except OSError:
-                pass
+        if cache is not None:
+            _write_cache(cache, G)
     for k in [k for k in _MEMORY if k[0] == where]:
         del _MEMORY[k]
     _MEMORY[key] = G
