@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         """List the sources in the store (one named graph each)."""
         from okg.render.store import sources_table
 
-        show([sources_table(open_store(store).sources())], format)
+        show([sources_table(open_store(store, read_only=True).sources())], format)
 
     @app.command()
     def remove(

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         from okg.analysis.conflicts import find_conflicts
         from okg.render.analysis import conflict_lines
 
-        kg = open_store(store)
+        kg = open_store(store, read_only=True)
         graph = store_graph(kg)
         for path in extra or []:
             try:

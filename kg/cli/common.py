@@ -119,12 +119,14 @@ def say(text: str) -> None:
 _OPEN: dict = {}
 
 
-def open_store(store: Path | None, create: bool = False):
+def open_store(store: Path | None, create: bool = False, read_only: bool = False):
     """Open the store for the running command.
 
     A store a previous command of the same process left open (an error's traceback can keep it
     alive) is closed first, so that its lock is released. Only ``build`` and ``bulk-load`` pass
     ``create=True``: every other command refuses a folder that holds no store, creating nothing.
+    Commands that only read pass ``read_only=True``: no lock, so they run in parallel and beside
+    a build. An incomplete store (an interrupted write) is refused in one line but by those two.
     """
     from okg.store import KnowledgeGraph, default_store_path
 
@@ -133,7 +135,7 @@ def open_store(store: Path | None, create: bool = False):
     if previous is not None:
         previous.close()
     try:
-        kg = KnowledgeGraph.open(path, create=create)
+        kg = KnowledgeGraph.open(path, create=create, read_only=read_only)
     except OSError as exc:
         fail(str(exc))
         raise  # unreachable

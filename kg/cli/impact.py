@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
         from okg.render.impact import print_report, render_impact
 
         day = _check_options(format, lang, as_of, threshold, max_depth, top)
-        kg = open_store(store)
+        kg = open_store(store, read_only=True)
         if list_events_:
             _print_events(kg, format, lang)
             return
@@ -158,7 +158,11 @@ def register(app: typer.Typer) -> None:
 
         day = _check_options(format, lang, as_of, threshold, max_depth, top)
         result = run_analysis(
-            open_store(store), threshold=threshold, max_depth=max_depth, lang=lang, as_of=day
+            open_store(store, read_only=True),
+            threshold=threshold,
+            max_depth=max_depth,
+            lang=lang,
+            as_of=day,
         )
         if format == "table":
             print_analysis(result, console, top)

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         """Triples per named graph and individuals per class."""
         from okg.render.store import stats_tables
 
-        show(stats_tables(open_store(store).stats()), format)
+        show(stats_tables(open_store(store, read_only=True).stats()), format)
 
     @app.command()
     def export(
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         dependency network as the impact projection sees it (GraphML, GEXF; labels in --lang)."""
         from okg.render.export import export_store
 
-        data = export_store(open_store(store), format, ontology=ontology, lang=lang)
+        data = export_store(open_store(store, read_only=True), format, ontology=ontology, lang=lang)
         if out:
             out.write_bytes(data)
             console.print(f"wrote {out} ({len(data)} bytes)", markup=False)

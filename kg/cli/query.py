@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
                     endpoint, update_url=update_endpoint, timeout=timeout, attempts=retries
                 )
             else:
-                target = open_store(store)
+                target = open_store(store, read_only=True)
             rows = run_query(target, q, params, lang)
         except (QueryError, EndpointError) as exc:
             fail(str(exc))
@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
 
         if not update_endpoint and not gsp:
             fail("give --update-endpoint URL (SPARQL Update) or --gsp URL (Graph Store Protocol)")
-        kg = open_store(store)
+        kg = open_store(store, read_only=True)
         ep = Endpoint(
             endpoint, update_url=update_endpoint, gsp_url=gsp, timeout=timeout, attempts=retries
         )

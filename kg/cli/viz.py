@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         from okg.viz.style import text
         from okg.viz.views import ViewError, network_view, run_event
 
-        with open_store(store) as kg:
+        with open_store(store, read_only=True) as kg:
             try:
                 result = run_event(kg, event, as_of, lang) if event else None
                 view = network_view(
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         from okg.viz.style import text
         from okg.viz.views import ViewError, event_view, run_event
 
-        with open_store(store) as kg:
+        with open_store(store, read_only=True) as kg:
             try:
                 result = run_event(kg, event, as_of, lang)
                 view = event_view(kg, result, lang, max_nodes=max_nodes)
