@@ -47,6 +47,15 @@ class Limits:
     max_yaml_aliases: int
 
 
+class InputRefused(Exception):
+    """One input cannot be read: *line* (1-based, or None) and *field* say where."""
+
+    def __init__(self, line: int | None, field: str | None, message: str):
+        self.line = line
+        self.field = field
+        super().__init__(message)
+
+
 def limits_from(env: Mapping[str, str]) -> Limits:
     values = {}
     for name, default in DEFAULTS.items():
@@ -69,17 +78,14 @@ def limits_from(env: Mapping[str, str]) -> Limits:
 
 
 def current() -> Limits:
-    """The limits of this process (read from the environment at each call, so tests can set it)."""
-    return limits_from(os.environ)
+    """The limits of this process (read from the environment at each call, so tests can set it).
 
-
-class InputRefused(Exception):
-    """One input cannot be read: *line* (1-based, or None) and *field* say where."""
-
-    def __init__(self, line: int | None, field: str | None, message: str):
-        self.line = line
-        self.field = field
-        super().__init__(message)
+    A malformed setting is an :class:`InputRefused` (reported against the file being read).
+    """
+    try:
+        return limits_from(os.environ)
+    except ValueError as exc:
+        raise InputRefused(None, None, str(exc)) from None
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:
