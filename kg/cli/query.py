@@ -86,20 +86,23 @@ def register(app: typer.Typer) -> None:
             fail("give a query name or a .rq file (okg query --list shows the canned ones)")
         from okg.queries.canned import run_query
         from okg.render.rows import print_rows, render
-        from okg.store.remote import Endpoint, EndpointError
 
+        errors: tuple[type[Exception], ...] = (QueryError,)
         try:
             q = resolve(name)
             params = parse_params(param or [])
             q.terms(params, lang)
             if endpoint:
+                from okg.store.remote import Endpoint, EndpointError
+
+                errors = (QueryError, EndpointError)
                 target = Endpoint(
                     endpoint, update_url=update_endpoint, timeout=timeout, attempts=retries
                 )
             else:
                 target = open_store(store, read_only=True)
             rows = run_query(target, q, params, lang)
-        except (QueryError, EndpointError) as exc:
+        except errors as exc:  # evaluated when raised: EndpointError only with --endpoint
             fail(str(exc))
             return
         except typer.Exit:  # a one-line error already printed (e.g. no store there)
