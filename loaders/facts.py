@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from okg.figures.quantities import (
     QuantityError,
@@ -22,6 +23,7 @@ from okg.figures.quantities import (
     unit_from_name,
 )
 from okg.loaders.errors import ErrorSink
+from okg.loaders.quotes import ELLIPSES, SourceText
 from okg.loaders.yamlnodes import Map, Scalar, Seq
 from okg.terms.identifiers import IdentifierError, schemes_of
 from okg.terms.namespaces import OKG, OKGD, PROV, SCHEMA, source_graph, source_node
@@ -33,6 +35,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 RECORD_KEYS = {"id", "type", "label", "quote"}
 SOURCE_KEYS = {"id", "title", "publisher", "date", "language", "file", "url", "note"}
 TOP_KEYS = {"okg", "source", "modules", "facts"}
+LOADER_SET = {OKG.quoteVerified, OKG.line}  # written by the loader, never by a fact file
+MAX_SOURCE_TEXT = 20_000_000  # bytes of a source document read to check quotes
 
 Resolver = Callable[[URIRef], set[URIRef] | None]
 """Gives the rdf:types of an entity already in the store, or None when it is unknown."""
@@ -255,6 +259,7 @@ class DocumentMapper:
             return
         self.local = bundle.declared
         self.source_lang = self.source.get("language", ("und",))[0]
+        self.document = self._read_document()
         self._map_source(bundle, source_file)
         for rec, iri, cls in self.records:
             self._map_record(rec, iri, cls, bundle)
@@ -281,6 +286,43 @@ class DocumentMapper:
             )
             return False
         return True
+
+    def _read_document(self) -> SourceText | None:
+        """The source's ``file:`` (relative to the fact file's folder), to check quotes in."""
+        if "file" not in self.source:
+            return None
+        name, line = self.source["file"]
+        if Path(name).is_absolute():
+            self.sink.add(
+                line,
+                "source.file",
+                f"'{name}' is absolute; expected a path relative to the fact file's folder",
+            )
+            return None
+        path = Path(self.sink.file).parent / name
+        try:
+            size = path.stat().st_size
+            if size > MAX_SOURCE_TEXT:
+                self.sink.add(
+                    line,
+                    "source.file",
+                    f"{path} has {size} bytes; at most {MAX_SOURCE_TEXT} are read to check quotes",
+                )
+                return None
+            return SourceText(str(path), path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.sink.add(
+                line,
+                "source.file",
+                f"no such file {path} (the path is relative to the fact file's folder); the quotes are checked in it",
+            )
+        except UnicodeDecodeError as exc:
+            self.sink.add(
+                line, "source.file", f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            )
+        except OSError as exc:
+            self.sink.add(line, "source.file", f"cannot read {path}: {exc.strerror}")
+        return None
 
     def _map_source(self, bundle: SourceBundle, source_file: str | None) -> None:
         g, s = self.graph, source_node(bundle.source_id)
@@ -309,6 +351,8 @@ class DocumentMapper:
         g.add((iri, PROV.hadPrimarySource, source_node(bundle.source_id)))
         g.add((iri, OKG.line, Literal(rec.line)))
         illustrative = False
+        basis: tuple[URIRef, int] | None = None
+        reason: int | None = None
         dates: dict[URIRef, tuple[dt.date, int]] = {}
         for key, value in rec.items.items():
             line = rec.line_of(key)
@@ -318,7 +362,8 @@ class DocumentMapper:
                 self._labels(iri, value, line)
                 continue
             if key == "quote":
-                self._quotes(iri, value, line)
+                if self._quotes(iri, value, line):
+                    g.add((iri, OKG.quoteVerified, Literal(True)))
                 continue
             prop = voc.by_key.get(key)
             if prop is None and ":" in key:
@@ -328,6 +373,9 @@ class DocumentMapper:
                 sink.add(
                     line, key, f"unknown field for a {voc.label(cls)}; {self._field_hint(cls)}"
                 )
+                continue
+            if prop.iri in LOADER_SET:
+                sink.add(line, key, "is set by the loader, not written in a fact file")
                 continue
             if not self._module_allowed(prop.iri, line, key):
                 continue
@@ -353,6 +401,10 @@ class DocumentMapper:
                 g.add((iri, prop.iri, obj))
                 if prop.iri == OKG.illustrative and obj == Literal(True):
                     illustrative = True
+                if prop.iri == OKG.basis:
+                    basis = (obj, getattr(v, "line", line))
+                if prop.iri == OKG.basisReason:
+                    reason = getattr(v, "line", line)
                 if isinstance(obj, Literal) and obj.datatype == XSD.date:
                     dates[prop.iri] = (obj.toPython(), getattr(v, "line", line))
         for p, (d, line) in dates.items():
@@ -363,12 +415,49 @@ class DocumentMapper:
                     voc.properties[p].key,
                     f"{d.isoformat()} is before {voc.properties[other].key} {dates[other][0].isoformat()}; expected a date on or after it",
                 )
+        illustrative = self._basis(iri, rec, basis, reason, illustrative)
         if "quote" not in rec.items and not illustrative:
             sink.add(
                 rec.line,
                 "quote",
                 "required: the words of the source that support this record (or illustrative: true)",
             )
+
+    def _basis(self, iri, rec: Map, basis, reason, illustrative: bool) -> bool:
+        """Check basis, reason and illustrative together; True when the record is illustrative."""
+        g, sink = self.graph, self.sink
+        if basis is None:
+            if illustrative:
+                g.add((iri, OKG.basis, OKG.Illustrative))
+            if reason is not None:
+                sink.add(
+                    reason,
+                    "reason",
+                    "explains an inference: give basis: inferred (or illustrative) with it",
+                )
+            return illustrative
+        value, line = basis
+        if illustrative and value != OKG.Illustrative:
+            sink.add(
+                line,
+                "basis",
+                f"'{self.voc.graph.value(value, OKG.key)}' contradicts illustrative: true; expected basis: illustrative",
+            )
+        if value == OKG.Illustrative and not illustrative:
+            g.add((iri, OKG.illustrative, Literal(True)))
+        if value == OKG.Inferred and reason is None:
+            sink.add(
+                line,
+                "reason",
+                "required with basis: inferred: say how the analyst inferred the record from the quoted words",
+            )
+        if value == OKG.Reported and reason is not None:
+            sink.add(
+                reason,
+                "reason",
+                "explains an inference: a reported record takes no reason (set basis: inferred)",
+            )
+        return value == OKG.Illustrative or illustrative
 
     def _field_hint(self, cls: URIRef) -> str:
         keys = sorted(
@@ -404,17 +493,37 @@ class DocumentMapper:
             else:
                 self.sink.add(value.line_of(lang), f"label.{lang}", "expected a non-empty text")
 
-    def _quotes(self, iri: URIRef, value, line: int) -> None:
+    def _quotes(self, iri: URIRef, value, line: int) -> bool:
+        """Store the quote (one text, or a list of verbatim fragments in document order);
+        True when the source document is known and every fragment was found in it."""
         items = value.items if isinstance(value, Seq) else [value]
+        texts: list[tuple[str, int]] = []
         for q in items:
+            qline = getattr(q, "line", line)
             if isinstance(q, Scalar) and q.value.strip():
-                self.graph.add((iri, OKG.quote, Literal(q.value.strip(), lang=self.source_lang)))
+                texts.append((q.value.strip(), qline))
             else:
+                self.sink.add(qline, "quote", "expected the quoted words of the source as text")
+        if not texts or len(texts) != len(items):
+            return False
+        found = self.document.find([t for t, _ in texts]) if self.document else None
+        ok = True
+        for i, (text, qline) in enumerate(texts):
+            problem = found[i] if found else None
+            if any(e in text for e in ELLIPSES) and (found is None or problem is not None):
                 self.sink.add(
-                    getattr(q, "line", line),
+                    qline,
                     "quote",
-                    "expected the quoted words of the source as text",
+                    "'...' joins fragments: write the quote as a list of verbatim fragments in order (quote: [first part, second part])",
                 )
+                ok = False
+                continue
+            if problem is not None:
+                self.sink.add(qline, "quote", problem)
+                ok = False
+                continue
+            self.graph.add((iri, OKG.quote, Literal(text, lang=self.source_lang)))
+        return ok and self.document is not None
 
     def _identifiers(self, scheme, subject: URIRef, values, line: int, key: str) -> None:
         """External identifiers (okg:identifierScheme keys): validated, stored as the scheme says."""
@@ -521,7 +630,7 @@ class DocumentMapper:
         voc = self.voc
         try:
             if isinstance(node, Scalar):
-                form, values, percent = parse_text(node.value)
+                form, values, percent = parse_text(node.value, self.source_lang)
                 unit = unit_from_name("percent" if percent else None, prop.default_unit, voc)
                 stated = node.value.strip()
             elif isinstance(node, Map):

@@ -279,6 +279,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 
 # Vague phrases of each language, to the okg:key of their okg:VagueTerm.
 VAGUE_PHRASES: dict[str, str] = {
+    "tens of thousands": "tens-of-thousands",
+    "hundreds of thousands": "hundreds-of-thousands",
     "des dizaines": "dozens",
     "dizaines": "dozens",
     "des centaines": "hundreds",
@@ -370,8 +372,8 @@ def parse_text(
             return form, [read_number(g, language) for g in m.groups()], percent
     if t in VAGUE_PHRASES:
         return "vague", VAGUE_PHRASES[t], percent
-    if re.fullmatch(r"[a-z][a-z -]*", t):
-        return "vague", t.replace(" ", "-"), percent
+    if re.fullmatch(r"[a-z][a-z-]*", t):
+        return "vague", t, percent
     raise QuantityError(f"cannot read the figure '{text}'; expected {EXPECTED}")
 
 
