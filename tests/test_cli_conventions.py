@@ -329,3 +329,13 @@ def test_print_tables_widens_only_off_a_terminal():
     print_tables([table], Console(file=tty, width=80, force_terminal=True, color_system=None))
     assert max(len(line) for line in tty.getvalue().splitlines()) <= 80
     assert not all(c in tty.getvalue() for c in cols)
+
+
+def test_startup_benchmark_examples_run():
+    """benchmarks/startup.py's docstring examples (the figures themselves are never asserted)."""
+    import doctest
+    import importlib
+
+    module = importlib.import_module("benchmarks.startup")
+    result = doctest.testmod(module)
+    assert result.attempted >= 2 and result.failed == 0
