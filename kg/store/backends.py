@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from okg.store.sparql import Rows
+from okg.store.sparql import Rows, term_to_sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -38,7 +38,7 @@ class Backend(Protocol):
     def ask(self, sparql: str) -> bool: ...
     def construct(self, sparql: str) -> Graph: ...
     def add_nquads(self, data: bytes) -> None: ...
-    def replace(self, drop: list[str], nquads: bytes, status: list[str]) -> None: ...
+    def replace(self, drop: list[str], graphs: dict[str, Graph], status: list[str]) -> None: ...
     def dump(self, fmt: str, exclude: tuple[str, ...] = ()) -> bytes: ...
     def count(self) -> int: ...
 
@@ -169,18 +169,24 @@ class OxigraphBackend:
     def add_nquads(self, data: bytes) -> None:
         self.store.load(data, format=ox.RdfFormat.N_QUADS)
 
-    def replace(self, drop: list[str], nquads: bytes, status: list[str]) -> None:
-        """Drop *drop*, add *nquads* and run the *status* operations in one transaction."""
-        ops = [f"DROP SILENT GRAPH <{g}>" for g in drop]
-        if nquads:
-            by_graph: dict[str, list[str]] = {}
-            for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-                g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-                by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
-            blocks = [
-                "\n".join(lines) if not g else f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}"
-                for g, lines in by_graph.items()
-            ]
+    def replace(self, drop: list[str], graphs: dict[str, Graph], status: list[str]) -> None:
+        """Drop *drop* and *graphs*, add *graphs* and run the *status* operations: one SPARQL
+        Update, so one transaction. Terms are written escaped (``term_to_sparql``); the update
+        parser has no 16 MiB term limit (the N-Quads parser has)."""
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in [*drop, *graphs]]
+        bnodes: dict[BNode, str] = {}
+
+        def term(t) -> str:
+            if isinstance(t, BNode):
+                return bnodes.setdefault(t, f"_:b{len(bnodes)}")
+            return term_to_sparql(t)
+
+        blocks = []
+        for g, triples in graphs.items():
+            if len(triples):
+                body = "\n".join(f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples)
+                blocks.append(f"GRAPH {term_to_sparql(URIRef(g))} {{\n{body}\n}}")
+        if blocks:
             ops.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
         ops += status
         if ops:
@@ -249,12 +255,14 @@ class RdflibBackend:
     def add_nquads(self, data: bytes) -> None:
         self.ds.parse(data=data, format="nquads")
 
-    def replace(self, drop: list[str], nquads: bytes, status: list[str]) -> None:
+    def replace(self, drop: list[str], graphs: dict[str, Graph], status: list[str]) -> None:
         """In memory only, so not one transaction: drop, add, then the status operations."""
-        for g in drop:
+        for g in [*drop, *graphs]:
             self.ds.update(f"DROP SILENT GRAPH <{g}>")
-        if nquads:
-            self.add_nquads(nquads)
+        for g, triples in graphs.items():
+            target = self.ds.graph(URIRef(g))
+            for t in triples:
+                target.add(t)
         if status:
             self.ds.update(" ;\n".join(status))
 

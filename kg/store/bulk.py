@@ -284,7 +284,7 @@ def clear(kg: KnowledgeGraph) -> None:
     drop = [
         g for g in kg.graph_names() if not g.startswith(ONTOLOGY_GRAPH_PREFIX) and g not in keep
     ]
-    kg.backend.replace(drop, b"", ["CLEAR SILENT DEFAULT", *kg._status_ops(None)])
+    kg.backend.replace(drop, {}, ["CLEAR SILENT DEFAULT", *kg._status_ops(None)])
     kg.flush()
     kill_point("cleared")
     kg.install_vocabulary()

@@ -406,16 +406,13 @@ class KnowledgeGraph:
         Facts or ontology changed, so the derived graph is stale: *pending* defaults to
         ``derive`` (a pending bulk load is kept).
         """
-        ds = Dataset()
-        for iri, g in graphs.items():
-            target = ds.graph(iri)
-            for t in g:
-                target.add(t)
-        data = ds.serialize(format="nquads").encode("utf-8") if graphs else b""
         if pending == DERIVE:
             pending = self._pending_at_least(DERIVE)
-        names = [str(iri) for iri in list(graphs) + list(drop or [])]
-        self.backend.replace(names, data, self._status_ops(pending, ontology))
+        self.backend.replace(
+            [str(iri) for iri in drop or []],
+            {str(iri): g for iri, g in graphs.items()},
+            self._status_ops(pending, ontology),
+        )
         self.flush()
 
     def flush(self) -> None:
