@@ -307,6 +307,16 @@ class _Checker:
                 return line
         return None
 
+    def line_with(self, *terms) -> int | None:
+        """The first line that writes every one of *terms* (in full or prefixed), if any."""
+        forms = [
+            (str(t), _qname(self.voc, t), t.n3() if hasattr(t, "n3") else str(t)) for t in terms
+        ]
+        for n, line in enumerate(self.text.splitlines(), start=1):
+            if all(any(f in line for f in alts) for alts in forms):
+                return n
+        return _line_of(self.text, str(terms[-1]))
+
     def subject(self, s) -> None:
         if not isinstance(s, URIRef) or s in self.seen:
             return
@@ -335,7 +345,7 @@ class _Checker:
         self.subject(s)
         if p == PROV.hadPrimarySource and o != self.own_node:
             self.error(
-                _line_of(self.text, str(o)),
+                self.line_with(PROV.hadPrimarySource, o),
                 "prov:hadPrimarySource",
                 f"cites {_qname(self.voc, o)}; facts of this file come from its own source "
                 f"{_qname(self.voc, self.own_node)}",
