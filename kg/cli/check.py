@@ -87,6 +87,10 @@ def register(app: typer.Typer) -> None:
             say(f"  - {share.line()}")
         for line in conflict_lines(find_conflicts(kg, lang)):
             say(line)
+        from okg.analysis.identity import shared_identifier_lines
+
+        for line in shared_identifier_lines(kg, lang):
+            say(line)
         if problems:
             raise typer.Exit(EXIT_PROBLEMS)
         if incomplete:
