@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar
 
 from okg.terms.namespaces import OKG
@@ -78,13 +79,26 @@ def _vocabulary_superclasses(cls: str) -> frozenset[str]:
 
 
 def ontology_annotations() -> list[tuple[str, str]]:
-    """Every ``(term IRI, rule name)`` the ontology (core and sector modules) declares with
-    ``okg:propagationRule``, sorted."""
-    from okg.terms.vocabulary import load_vocabulary
-    from rdflib import URIRef
+    """Every ``(term IRI, rule name)`` that the core ontology and the sector modules on the
+    sector path declare with ``okg:propagationRule``, sorted.
 
-    g = load_vocabulary().graph
-    return sorted({(str(s), str(o)) for s, o in g.subject_objects(URIRef(PROPAGATION_RULE))})
+    Only those Turtle files are read (not the whole vocabulary with its reference lists), once
+    per set of files."""
+    from okg.terms.resources import ontology_dir
+    from okg.terms.vocabulary import discover_modules
+
+    paths = [ontology_dir() / "core.ttl"] + [m.path for m in discover_modules().values()]
+    return list(_annotations_in(tuple(str(p) for p in paths)))
+
+
+@cache
+def _annotations_in(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    from rdflib import Graph, URIRef
+
+    g = Graph()
+    for path in paths:
+        g.parse(path, format="turtle")
+    return tuple(sorted({(str(s), str(o)) for s, o in g.subject_objects(URIRef(PROPAGATION_RULE))}))
 
 
 class Registry:
