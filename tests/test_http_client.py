@@ -365,3 +365,24 @@ def test_cli_push_redirected_exits_1_without_success_line(servers, creds, tmp_pa
     assert "pushed" not in res.output and "redirect" in res.output
     assert "Traceback" not in res.output and "s3cret" not in res.output
     assert b.seen == []
+
+
+def test_chunks_keep_blank_nodes_together(servers, monkeypatch):
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    a, _ = servers
+    monkeypatch.setattr(remote, "INSERT_CHUNK", 4)
+    ds = _dataset(6)
+    g = ds.graph(URIRef(OKG_G))
+    head = BNode()
+    Collection(g, head, [Literal(i) for i in range(5)])  # 10 triples, 5 linked blank nodes
+    g.add((URIRef("https://w3id.org/okg/id/list"), URIRef("http://e.org/items"), head))
+    assert push(ds, _ep(a)) == {OKG_G: len(g)}
+    blanks = {
+        term.value
+        for q in a.store.quads_for_pattern(None, None, None, None)
+        for term in (q.subject, q.object)
+        if isinstance(term, ox.BlankNode)
+    }
+    assert len(blanks) == 5  # one node each, not one per request

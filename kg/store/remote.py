@@ -400,24 +400,61 @@ def _ntriples(g: Graph) -> bytes:
     return g.serialize(format="nt", encoding="utf-8")
 
 
-def _replace_by_update(endpoint: Endpoint, name: str, lines: list[str]) -> None:
+def _chunks(g: Graph, size: int) -> list[bytes]:
+    """N-Triples of *g* in parts of about *size* triples; triples that share a blank node stay
+    in one part (a blank node label means one node only within one request)."""
+    parent: dict[BNode, BNode] = {}
+
+    def find(b: BNode) -> BNode:
+        while parent.setdefault(b, b) != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        return b
+
+    for s_, _p, o in g:
+        if isinstance(s_, BNode) and isinstance(o, BNode):
+            ra, rb = find(s_), find(o)
+            if ra != rb:
+                parent[ra] = rb
+    groups: dict[object, list] = {}
+    plain: list = []
+    for t in g:
+        b = t[0] if isinstance(t[0], BNode) else t[2] if isinstance(t[2], BNode) else None
+        if b is None:
+            plain.append([t])
+        else:
+            groups.setdefault(find(b), []).append(t)
+    out: list[bytes] = []
+    part = Graph()
+    for group in plain + list(groups.values()):
+        if len(part) and len(part) + len(group) > size:
+            out.append(_ntriples(part))
+            part = Graph()
+        for t in group:
+            part.add(t)
+    if len(part):
+        out.append(_ntriples(part))
+    return out
+
+
+def _replace_by_update(endpoint: Endpoint, name: str, g: Graph) -> None:
     """Replace one graph: one request when it fits, else chunks into a temporary graph + MOVE."""
     iri = term_to_sparql(URIRef(name))
-    if len(lines) <= INSERT_CHUNK:
-        body = "\n".join(lines)
+    if len(g) <= INSERT_CHUNK:
+        body = _ntriples(g).decode("utf-8")
         endpoint.update(
             f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}",
             name=f"replace graph {iri}",
         )
         return
     tmp = term_to_sparql(URIRef(TEMP_PREFIX + urllib.parse.quote(name[len(OWNED_PREFIX) :])))
-    for i in range(0, len(lines), INSERT_CHUNK):
-        body = "\n".join(lines[i : i + INSERT_CHUNK])
-        first = f"DROP SILENT GRAPH {tmp} ;\n" if i == 0 else ""
+    for n, chunk in enumerate(_chunks(g, INSERT_CHUNK), start=1):
+        body = chunk.decode("utf-8")
+        first = f"DROP SILENT GRAPH {tmp} ;\n" if n == 1 else ""
         try:
             endpoint.update(
                 f"{first}INSERT DATA {{ GRAPH {tmp} {{\n{body}\n}} }}",
-                name=f"upload graph {iri} (part {i // INSERT_CHUNK + 1})",
+                name=f"upload graph {iri} (part {n})",
             )
         except EndpointError as exc:
             raise EndpointError(f"{exc}; {iri} on the server is unchanged") from None
@@ -444,11 +481,10 @@ def push(dataset: Dataset, endpoint: Endpoint) -> dict[str, int]:
         raise EndpointError(f"endpoint {endpoint}: nothing to push: the store holds no okg graphs")
     use_gsp = bool(endpoint.gsp_url) and not endpoint.update_url
     for name in sorted(local):
-        data = _ntriples(local[name])
         if use_gsp:
-            endpoint.put_graph(name, data)
+            endpoint.put_graph(name, _ntriples(local[name]))
         else:
-            _replace_by_update(endpoint, name, data.decode("utf-8").splitlines())
+            _replace_by_update(endpoint, name, local[name])
     stale = [n for n in endpoint.graph_names() if n.startswith(OWNED_PREFIX) and n not in local]
     for name in stale:
         endpoint.delete_graph(name)
