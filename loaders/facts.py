@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from okg.figures.quantities import (
@@ -570,12 +571,31 @@ class DocumentMapper:
             self.sink.add(line, key, f"expected true or false, got '{text}'")
             return None
         if rng in (XSD.decimal, XSD.integer):
-            try:
-                return Literal(text, datatype=rng) if float(text) is not None else None
-            except ValueError:
-                self.sink.add(line, key, f"expected a number, got '{text}'")
-                return None
+            return self._number(prop, text, line, key)
         return Literal(text)
+
+    def _number(self, prop: PropertyInfo, text: str, line: int, key: str):
+        """A decimal or integer literal, within the property's okg:minInclusive/maxInclusive."""
+        pattern = (
+            r"[+-]?[0-9]+" if prop.range == XSD.integer else r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+        )
+        if not re.fullmatch(pattern, text):
+            self.sink.add(line, key, f"expected a number, got '{text}'")
+            return None
+        value = Decimal(text)
+        low = self.voc.graph.value(prop.iri, OKG.minInclusive)
+        high = self.voc.graph.value(prop.iri, OKG.maxInclusive)
+        if (low is not None and value < Decimal(str(low))) or (
+            high is not None and value > Decimal(str(high))
+        ):
+            want = (
+                f"from {low} to {high}"
+                if low is not None and high is not None
+                else (f"at least {low}" if low is not None else f"at most {high}")
+            )
+            self.sink.add(line, key, f"{text} is out of range; expected a number {want}")
+            return None
+        return Literal(text, datatype=prop.range)
 
     def _reference(self, prop: PropertyInfo, text: str, line: int, key: str):
         voc, sink = self.voc, self.sink

@@ -159,3 +159,50 @@ def test_cli_export_graphml_and_no_ontology(tmp_path):
     assert done.exit_code == 0, done.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert not any(g["id"].startswith(ONTOLOGY_GRAPH_PREFIX) for g in doc["@graph"])
+
+
+GAZETTEER = """\
+okg: 1
+source:
+  id: gazetteer-test
+  title: "Coordinates of cities"
+  language: en
+facts:
+  - id: liege
+    type: City
+    lat: {lat}
+    long: 5.5797
+    quote: "Liège, 50.6326 N 5.5797 E"
+"""
+
+
+def test_city_coordinates_reach_the_network_through_sites(tmp_path):
+    from okg.store import KnowledgeGraph
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text(GAZETTEER.format(lat="50.6326"), encoding="utf-8")
+    kg = KnowledgeGraph.in_memory()
+    kg.install_vocabulary()
+    kg.load([*sorted(data_dir().glob("*.yaml")), path])
+    H = _read("graphml", export_network(kg, "graphml"))
+    site = "https://w3id.org/okg/id/ikanbi-liege"
+    assert site in H
+    assert (H.nodes[site]["lat"], H.nodes[site]["long"]) == (50.6326, 5.5797)
+    assert kg.ask("ASK { GRAPH ?g { ?c <http://www.w3.org/2003/01/geo/wgs84_pos#lat> 50.6326 } }")
+
+
+@pytest.mark.parametrize(
+    "lat, message",
+    [
+        ("95", "[lat] 95 is out of range; expected a number from -90 to 90"),
+        ("north", "[lat] expected a number, got 'north'"),
+    ],
+)
+def test_bad_coordinates_are_refused_with_line_and_field(tmp_path, lat, message):
+    from okg.loaders import LoadError, read_files
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text(GAZETTEER.format(lat=lat), encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        read_files([path], load_vocabulary())
+    assert [str(e) for e in err.value.errors] == [f"{path}:9: {message}"]

@@ -6,7 +6,8 @@ nodes and relations ``okg impact`` walks, oriented the way impact travels. Graph
 only flat attributes, so each node gets strings and numbers: ``label`` (in the asked language,
 falling back as everywhere in okg), ``label_en``/``label_fr``/``label_ar``, ``iri``, ``kind``
 (the most specific core class, e.g. ``Firm``), ``types`` (asserted classes, comma-separated),
-``country`` (ISO 3166-1), ``sector`` (NACE notation), ``sources``, ``illustrative``, and for
+``country`` (ISO 3166-1), ``sector`` (NACE notation), ``lat``/``long`` (WGS84, a site's own or
+its city's), ``sources``, ``illustrative``, and for
 each figure the node carries (``headcount`` = jobs, ``share``, ``revenueShare``, ``firmCount``
 ...) ``<name>_low``/``<name>_high``: the hull of the sources' claims, an open bound left out.
 Edges carry ``relation`` (core relation), ``predicate``, ``flow``, ``effect``, ``weight``,
@@ -143,11 +144,38 @@ def flat_network(G: nx.MultiDiGraph, voc: Vocabulary, lang: str = "en") -> nx.Mu
     return F
 
 
+Q_COORDINATES = """
+PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
+SELECT ?x ?lat ?long ?own WHERE {
+  { ?x geo:lat ?lat ; geo:long ?long . BIND(true AS ?own) }
+  UNION
+  { ?x okg:city ?c . ?c geo:lat ?lat ; geo:long ?long . BIND(false AS ?own) }
+}"""
+
+
+def coordinates(kg: KnowledgeGraph) -> dict[str, tuple[float, float]]:
+    """WGS84 (lat, long) of every place that has them; a site without its own takes its city's."""
+    out: dict[str, tuple[float, float]] = {}
+    own: set[str] = set()
+    for x, lat, long, is_own in kg.query(Q_COORDINATES).rows:
+        key = str(x)
+        if key in own:
+            continue
+        out[key] = (float(lat), float(long))
+        if is_own is not None and is_own.toPython() is True:
+            own.add(key)
+    return out
+
+
 def export_network(kg: KnowledgeGraph, fmt: str, lang: str = "en") -> bytes:
     """The impact projection as GraphML or GEXF (UTF-8 bytes)."""
     if fmt not in NETWORK_FORMATS:
         raise ValueError(f"unknown network format '{fmt}'; expected one of graphml, gexf")
     F = flat_network(cached_projection(kg), kg.voc, lang)
+    for node, (lat, long) in coordinates(kg).items():
+        if node in F:
+            F.nodes[node]["lat"] = lat
+            F.nodes[node]["long"] = long
     buf = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(F, buf, encoding="utf-8", named_key_ids=True)
