@@ -35,7 +35,7 @@ import logging
 import re
 from pathlib import Path
 
-from okg.loaders.errors import ErrorSink
+from okg.loaders.errors import ErrorSink, FactError
 from okg.loaders.facts import DocumentMapper, SourceBundle, read_source_block
 from okg.loaders.limits import InputRefused, current, line_col, read_text, value_too_big
 from okg.loaders.registry import Pending, register
@@ -369,6 +369,72 @@ class _Checker:
 
 
 # -- reading -----------------------------------------------------------------------------
+def _safe_parse(
+    path: Path, fmt: str, contexts: dict[str, Path], sink: ErrorSink
+) -> tuple[str, Dataset] | None:
+    """(text, parsed dataset), or None with the errors in *sink*: bounded, nothing fetched."""
+    try:
+        text = read_text(path)
+    except InputRefused as exc:
+        sink.add(exc.line, exc.field, str(exc))
+        return None
+    if fmt == "xml":
+        m = _DOCTYPE.search(text)
+        if m:
+            sink.add(
+                line_col(text, m.start())[0],
+                m.group(1).upper(),
+                "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion, "
+                "external entities)",
+            )
+            return None
+    data: str | None = text
+    if fmt == "json-ld":
+        data = _jsonld(text, contexts, sink)
+    if data is None:
+        return None
+    ds = Dataset()
+    try:
+        with _quiet_rdflib():
+            ds.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        sink.add(None, None, f"not valid {fmt}: nested too deeply")
+        return None
+    except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many types; all mean "cannot parse"
+        _parse_error(exc, text, fmt, sink)
+        return None
+    return text, ds
+
+
+def parse_rdf_file(path: Path, voc: Vocabulary | None = None) -> Graph:
+    """Every triple of one RDF file (graphs merged), parsed under the rules above (bounded,
+    nothing fetched; the sidecar's ``contexts:`` apply) but not checked as a source; for
+    reading a file beside the store, e.g. ``okg check --with``. Raises LoadError.
+    """
+    from okg.loaders.errors import LoadError
+    from okg.loaders.registry import loader_for
+    from okg.terms.vocabulary import load_vocabulary
+
+    path = Path(path)
+    sink = ErrorSink(str(path))
+    fmt = next((f for f, exts in FORMATS.items() if path.name.lower().endswith(exts)), None)
+    if fmt is None:
+        try:
+            loader_for(path)
+        except KeyError as exc:
+            raise LoadError([FactError(str(path), None, None, str(exc.args[0]))]) from None
+        raise LoadError([FactError(str(path), None, None, "not an RDF file")])
+    side_sink = ErrorSink(str(sidecar(path)))
+    _, contexts = _read_sidecar(path, voc or load_vocabulary(), side_sink)
+    parsed = None if side_sink else _safe_parse(path, fmt, contexts, sink)
+    if parsed is None:
+        raise LoadError(list(side_sink.errors) + list(sink.errors))
+    g = Graph()
+    for s, p, o, _c in parsed[1].quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
 def _read(path: Path, fmt: str, voc: Vocabulary) -> Pending:
     sink = ErrorSink(str(path))
     side_sink = ErrorSink(str(sidecar(path)))
@@ -382,36 +448,12 @@ def _read(path: Path, fmt: str, voc: Vocabulary) -> Pending:
         bundle.errors = list(side_sink.errors) + list(sink.errors)
         return Pending(bundle, lambda batch, resolver: None)
 
-    try:
-        text = read_text(path)
-    except InputRefused as exc:
-        sink.add(exc.line, exc.field, str(exc))
+    if side_sink or not source_id:
         return done()
-    if fmt == "xml":
-        m = _DOCTYPE.search(text)
-        if m:
-            sink.add(
-                line_col(text, m.start())[0],
-                m.group(1).upper(),
-                "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion, "
-                "external entities)",
-            )
-            return done()
-    data: str | None = text
-    if fmt == "json-ld":
-        data = _jsonld(text, contexts, sink)
-    if data is None or side_sink or not source_id:
+    parsed = _safe_parse(path, fmt, contexts, sink)
+    if parsed is None:
         return done()
-    ds = Dataset()
-    try:
-        with _quiet_rdflib():
-            ds.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except RecursionError:
-        sink.add(None, None, f"not valid {fmt}: nested too deeply")
-        return done()
-    except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many types; all mean "cannot parse"
-        _parse_error(exc, text, fmt, sink)
-        return done()
+    text, ds = parsed
     own = source_graph(source_id)
     g = Graph()
     checker = _Checker(text, source_id, voc, sink)

@@ -50,11 +50,14 @@ def register(app: typer.Typer) -> None:
 
         kg = open_store(store, read_only=True)
         graph = store_graph(kg)
+        from okg.loaders import LoadError
+        from okg.loaders.rdf_files import parse_rdf_file
+
         for path in extra or []:
-            try:
-                graph.parse(path)
-            except Exception as exc:  # rdflib parser errors
-                fail(f"{path}: cannot parse: {str(exc).splitlines()[0]}")
+            try:  # bounded, nothing fetched (JSON-LD contexts, XML entities): docs/facts.md
+                graph += parse_rdf_file(path, kg.voc)
+            except LoadError as exc:
+                fail(str(exc.errors[0]))
         problems = 0
         incomplete = False
         if reasoner:
