@@ -112,7 +112,8 @@ def _group(G: nx.MultiDiGraph, w: str, key: tuple, index: dict) -> list[str]:
     if anchor not in index["anchors"]:
         index["anchors"].add(anchor)
         for _, x in G.out_edges(anchor):
-            if G.nodes[x].get("scope"):
+            scope = G.nodes[x].get("scope")
+            if scope and scope[0] == key[0]:
                 k = index["key_of"].setdefault(x, _key(G, x))
                 index["groups"].setdefault(k, set()).add(x)
     return sorted(index["groups"].get(key, set()) | {w})
