@@ -148,6 +148,8 @@ class _Contexts:
     def __init__(self, allowed: dict[str, Path]):
         own = ontology_dir() / "context.jsonld"
         self.allowed = ({OKG_CONTEXT_URL: own} if own.is_file() else {}) | allowed
+        self.inlined = 0
+        self.budget = current().max_file_bytes
         self.cache: dict[str, object] = {}
 
     def load(self, ref: str, field: str, depth: int):
@@ -167,9 +169,17 @@ class _Contexts:
             )
         if depth > MAX_CONTEXT_DEPTH:
             raise _ContextRefused(ref, field, f"contexts nested more than {MAX_CONTEXT_DEPTH} deep")
+        local = self.allowed[ref]
+        # each use is inlined: bound the total, or many references to one context would be a bomb
+        self.inlined += local.stat().st_size if local.exists() else 0
+        if self.inlined > self.budget:
+            raise _ContextRefused(
+                ref,
+                field,
+                f"inlined contexts exceed {self.budget:,} bytes (OKG_MAX_FILE_BYTES)",
+            )
         if ref in self.cache:
             return self.cache[ref]
-        local = self.allowed[ref]
         try:
             doc = json.loads(read_text(local))
         except (InputRefused, json.JSONDecodeError, RecursionError) as exc:

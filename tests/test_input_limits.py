@@ -305,3 +305,23 @@ def test_sidecar_context_must_be_a_file_beside_it(tmp_path):
     (err,) = _errors(path)
     assert err.file.endswith("s.source.yaml") and err.line == 6
     assert err.field == "contexts.https://e.org/c"
+
+
+def test_many_uses_of_one_local_context_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setenv("OKG_MAX_FILE_BYTES", "20000")
+    (tmp_path / "ctx.jsonld").write_text(
+        json.dumps({"@context": {f"t{i}": f"http://e.org/{i}" for i in range(40)}}),
+        encoding="utf-8",
+    )
+    (tmp_path / "many.source.yaml").write_text(
+        "source:\n  id: many\n  title: M\n  language: en\n"
+        "contexts:\n  https://e.org/ctx: ctx.jsonld\n",
+        encoding="utf-8",
+    )
+    nodes = [
+        {"@context": "https://e.org/ctx", "@id": f"https://w3id.org/okg/id/n{i}"} for i in range(60)
+    ]
+    path = tmp_path / "many.jsonld"
+    path.write_text(json.dumps({"@graph": nodes}), encoding="utf-8")
+    (err,) = _errors(path)
+    assert "inlined contexts exceed 20,000 bytes" in err.message
