@@ -221,25 +221,37 @@ def test_claims_without_a_scope_are_about_their_own_node():
 
 # -- a property for every input: grouping does not depend on the order of the claims ----------
 _TYPES = ["AllShifts", "Day", "Night", "Evening"]  # Evening is declared part of nothing
+_SITES = ["AllSites", "North", "South"]  # a second breakdown: parts of parts are "finer"
 _claim = st.builds(
-    lambda i, emp, typ, lo, width: Claim(
+    lambda i, emp, typ, site, lo, width: Claim(
         fact=f"{EX}w{i}",
         prop=OKG + "headcount",
         value=Interval.of(lo, lo + width),
         stated=str(lo),
         source="s",
         quantity=f"{EX}w{i}-q",
-        scope=(EX + "ShiftCount", ((OKG + "employer", (EX + emp,)), (EX + "shift", (EX + typ,)))),
+        scope=(
+            EX + "ShiftCount",
+            (
+                (EX + "shift", (EX + typ,)),
+                (EX + "site", (EX + site,)),
+                (OKG + "employer", (EX + emp,)),
+            ),
+        ),
     ),
     st.integers(0, 30),
     st.sampled_from(["f", "g"]),
     st.sampled_from(_TYPES),
+    st.sampled_from(_SITES),
     st.integers(0, 200),
     st.integers(0, 50),
 )
 _RULES = FigureRules(
-    {EX + "ShiftCount": (OKG + "employer", EX + "shift")},
-    {EX + "AllShifts": frozenset({EX + "Day", EX + "Night"})},
+    {EX + "ShiftCount": (EX + "shift", EX + "site", OKG + "employer")},
+    {
+        EX + "AllShifts": frozenset({EX + "Day", EX + "Night"}),
+        EX + "AllSites": frozenset({EX + "North", EX + "South"}),
+    },
 )
 
 
@@ -257,6 +269,7 @@ def test_grouping_is_independent_of_claim_order_and_places_every_claim_once(clai
         assert {_RULES.figure_key(c) for c in f.all_claims()} == {f.key}
         for b in f.breakdowns:
             assert all(c.part in _RULES.totals[b.total] for c in b.claims())
+            assert b.complete == all(cs for _, cs in b.parts)
 
 
 # -- the consumers use the one reader and rule ------------------------------------------------

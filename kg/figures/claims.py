@@ -290,17 +290,14 @@ def read_claims(select: Select, *, sources_only: bool = False) -> list[Claim]:
 def graph_select(graph) -> Select:
     """A :data:`Select` over an rdflib ``Graph`` or ``Dataset`` (named graphs are queried
     through ``GRAPH``, the default graph as their union): for tests and small graphs."""
-    from rdflib import Dataset, URIRef
+    from rdflib import Dataset
 
     if isinstance(graph, Dataset):
         graph.default_union = True
 
     def select(sparql: str) -> list[tuple[str | None, ...]]:
         res = graph.query(sparql_prologue() + sparql)
-        return [
-            tuple(None if v is None else (str(v) if isinstance(v, URIRef) else str(v)) for v in r)
-            for r in res
-        ]
+        return [tuple(None if v is None else str(v) for v in r) for r in res]
 
     return select
 
@@ -398,21 +395,24 @@ class Breakdown:
 @dataclass(frozen=True)
 class SameFigure:
     """Every claim about one figure: ``claims`` about it directly (sorted by fact), and the
-    ``breakdowns`` whose parts add up to it."""
+    ``breakdowns`` whose parts add up to it; ``finer`` claims are parts along several
+    properties at once (a part of a part of the figure): kept, but in no sum."""
 
     cls: str | None
     prop: str
     scope: ScopeValues
     claims: tuple[Claim, ...]
     breakdowns: tuple[Breakdown, ...] = ()
+    finer: tuple[Claim, ...] = ()
 
     @property
     def key(self) -> tuple:
         return (self.cls, self.prop, self.scope)
 
     def all_claims(self) -> list[Claim]:
-        """Direct claims, then the breakdowns' claims."""
-        return list(self.claims) + [c for b in self.breakdowns for c in b.claims()]
+        """Direct claims, then the breakdowns' claims, then the finer ones."""
+        parts = [c for b in self.breakdowns for c in b.claims()]
+        return list(self.claims) + parts + list(self.finer)
 
 
 def _sort_key(key: tuple) -> tuple:
@@ -434,6 +434,7 @@ def group_figures(claims: Iterable[Claim], rules: FigureRules) -> list[SameFigur
         cls, prop, scope = key
         direct: list[Claim] = []
         parts: dict[tuple[str, str], list[Claim]] = {}
+        finer: list[Claim] = []
         totals_here = {p: vs[0] for p, vs in scope if len(vs) == 1 and vs[0] in rules.totals}
         for c in by_key[key]:
             own = c.scope[1] if c.scope else scope
@@ -441,13 +442,13 @@ def group_figures(claims: Iterable[Claim], rules: FigureRules) -> list[SameFigur
                 (p, vs) for (p, vs), (_, rolled) in zip(own, scope, strict=True) if vs != rolled
             ]
             if not diff:
-                part = next(iter(sorted(totals_here.values())), None) if totals_here else None
+                part = min(totals_here.values()) if totals_here else None
                 direct.append(replace(c, part=part) if part is not None else c)
             elif len(diff) == 1:
                 p, vs = diff[0]
                 parts.setdefault((p, vs[0]), []).append(replace(c, part=vs[0]))
-            # a claim that is a part along several properties at once is about a finer figure
-            # than any one breakdown: it stays out of this figure's sums.
+            else:  # a part along several properties at once: finer than any one breakdown
+                finer.append(c)
         breakdowns = []
         for p, t in sorted(totals_here.items()):
             given = {v: cs for (q, v), cs in parts.items() if q == p}
@@ -464,7 +465,14 @@ def group_figures(claims: Iterable[Claim], rules: FigureRules) -> list[SameFigur
                 )
             )
         out.append(
-            SameFigure(cls, prop, scope, tuple(sorted(direct, key=_claim_order)), tuple(breakdowns))
+            SameFigure(
+                cls,
+                prop,
+                scope,
+                tuple(sorted(direct, key=_claim_order)),
+                tuple(breakdowns),
+                tuple(sorted(finer, key=_claim_order)),
+            )
         )
     return out
 
