@@ -241,7 +241,8 @@ def test_benchmark_smoke_run_writes_well_formed_results(tmp_path):
         str(out),
     ]
     # The time-out only guards against a hung run (it took 30 s idle, minutes on a loaded machine).
-    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, timeout=3600)
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    assert p.returncode == 0, p.stderr[-3000:]
     res = json.loads((out / "results.json").read_text())
     assert {"date", "command", "machine", "sizes", "reps", "timeout_s"} <= set(res)
     assert res["machine"]["cores"] > 0 and res["machine"]["memory_gb"] > 0
