@@ -12,8 +12,8 @@ import pytest
 from okg.loaders import LoadError, read_files
 from okg.terms.namespaces import COUNTRY, MARKET, NACE, OKG
 from okg.terms.vocabulary import load_vocabulary
-from rdflib import Literal
-from rdflib.namespace import RDFS, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -189,3 +189,29 @@ def test_unknown_country_hint_suggests_the_code_in_capitals(tmp_path):
     # the hint is true: the suggested code loads
     path.write_text(FIRMS.format(co="CO"), encoding="utf-8")
     read_files([path], load_vocabulary())
+
+
+@pytest.mark.reasoner
+def test_all_reference_individuals_are_consistent_with_the_ontology():
+    """The reasoner leaves unreferenced reference individuals out (okg.store.reasoning); here
+    they are all checked once, with the ontology, by HermiT."""
+    from okg.store.reasoning import JavaMissingError, check_consistency, owl_compatible
+    from okg.terms.resources import ontology_dir
+    from okg.terms.vocabulary import CORE_FILES
+    from rdflib import Graph
+
+    g = Graph()
+    for name in CORE_FILES:
+        g.parse(ontology_dir() / name, format="turtle")
+    assert len(owl_compatible(g)) < len(g) / 4  # the run on data leaves them out
+    holder = URIRef("https://w3id.org/okg/id/reference-check")
+    for cls in (OKG.Country, OKG.Market, OKG.Language, OKG.Sector):
+        for x in list(g.subjects(RDF.type, cls)):
+            g.add((holder, RDFS.seeAlso, x))  # referenced: none is left out now
+    imports = len(list(g.triples((None, OWL.imports, None))))
+    assert len(owl_compatible(g)) == len(g) - imports
+    try:
+        report = check_consistency(g)
+    except JavaMissingError as exc:
+        pytest.skip(str(exc))
+    assert report.consistent, report.message
