@@ -29,7 +29,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _check_options(
-    fmt: str, lang: str, as_of: str | None, threshold: float, max_depth: int | None, top: int | None
+    as_of: str | None, threshold: float, max_depth: int | None, top: int | None
 ) -> dt.date | None:
     """Check the options impact and analyze share (format and language are checked by their
     option type); returns the --as-of date."""
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         from okg.analysis.impact.events import EventNotFound
         from okg.render.impact import print_report, render_impact
 
-        day = _check_options(format, lang, as_of, threshold, max_depth, top)
+        day = _check_options(as_of, threshold, max_depth, top)
         kg = open_store(store, read_only=True)
         if list_events_:
             _print_events(kg, format, lang)
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         from okg.analysis.analyze import analyze as run_analysis
         from okg.render.analysis import print_analysis, render_analysis
 
-        day = _check_options(format, lang, as_of, threshold, max_depth, top)
+        day = _check_options(as_of, threshold, max_depth, top)
         result = run_analysis(
             open_store(store, read_only=True),
             threshold=threshold,
