@@ -182,3 +182,52 @@ def test_find_entity_by_identifier(find_kg, text, matched):
 def test_find_entity_still_finds_by_label(find_kg):
     rows = run_query(find_kg, "find-entity", {"text": "contact"}).python()
     assert [(r["id"], r["label"]) for r in rows] == [("acme", "Acme Contact")]
+
+
+def test_identifiers_load_from_csv_columns(tmp_path):
+    (tmp_path / "firms.source.yaml").write_text(
+        'source:\n  id: registry-csv\n  title: "Registry extract"\n  language: fr\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "firms.csv").write_text(
+        f"id,type,label@fr,country,siren,lei,quote\nacme,Firm,Acme,FR,{SIREN},{LEI},Acme SA\n",
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.in_memory()
+    kg.install_vocabulary()
+    kg.load([tmp_path / "firms.csv"])
+    rows = run_query(kg, "find-entity", {"text": SIREN}).python()
+    assert [(r["id"], r["matched"]) for r in rows] == [("acme", f"SIREN {SIREN}")]
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "firms.source.yaml").write_text(
+        (tmp_path / "firms.source.yaml").read_text(), encoding="utf-8"
+    )
+    (bad / "firms.csv").write_text(
+        "id,type,label@fr,country,siren,quote\nacme,Firm,Acme,FR,732829321,Acme SA\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError) as err:
+        read_files([bad / "firms.csv"], load_vocabulary())
+    (error,) = err.value.errors
+    assert (error.line, error.field) == (2, "siren") and "check digits" in error.message
+
+
+def test_okg_check_reports_a_shared_identifier(tmp_path):
+    from okg.cli import app
+    from typer.testing import CliRunner
+
+    paths = []
+    for name, text in (
+        ("a", _doc("src-a", _firm("acme", "Acme", lei=LEI))),
+        ("b", _doc("src-b", _firm("acme-sa", "ACME S.A.", lei=LEI), "fr")),
+    ):
+        p = tmp_path / f"{name}.yaml"
+        p.write_text(text, encoding="utf-8")
+        paths.append(str(p))
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    done = runner.invoke(app, ["build", "--store", store, *paths])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(app, ["check", "--store", store, "--no-reasoner"])
+    assert f"LEI {LEI} is held by two actors: Acme (src-a) and ACME S.A. (src-b)" in done.output
