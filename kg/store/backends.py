@@ -91,6 +91,29 @@ def _holder(path: Path) -> str:
         return "another process"
 
 
+def live_writer(path: Path) -> str | None:
+    """The holder (as :func:`_holder` names it) when the writer file names a live process
+    other than this one; ``None`` when no one, or a process that died (``kill -9``), writes."""
+    try:
+        pid = int(json.loads((Path(path) / WRITER_FILE).read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except OSError:
+        pass  # alive, owned by someone else
+    return _holder(Path(path))
+
+
+def lock_wait() -> float:
+    """Seconds a command waits for another writer (``$OKG_LOCK_WAIT``, default 10)."""
+    return _lock_wait()
+
+
 def _is_lock_error(exc: OSError) -> bool:
     text = str(exc)
     return "LOCK" in text or "lock" in text

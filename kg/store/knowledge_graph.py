@@ -22,13 +22,21 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from okg.loaders import LoadError, SourceBundle, load_vocabulary, read_files
-from okg.store.backends import Backend, OxigraphBackend, RdflibBackend
+from okg.store.backends import (
+    Backend,
+    OxigraphBackend,
+    RdflibBackend,
+    StoreBusyError,
+    live_writer,
+    lock_wait,
+)
 from okg.store.sparql import Rows, bind, term_to_sparql
 from okg.terms.labels import pick
 from okg.terms.namespaces import (
@@ -160,19 +168,32 @@ class KnowledgeGraph:
         that holds no store raises :class:`StoreMissingError` and nothing is created. With
         ``read_only`` or ``create=False`` an interrupted write raises
         :class:`StoreIncompleteError` (only ``build`` and ``bulk-load``, which repair it, open
-        such a store). A second writer waits for the lock (``$OKG_LOCK_WAIT`` s), then raises
+        such a store); while a live writer is midway (its derive step), readers wait for it up to
+        ``$OKG_LOCK_WAIT`` s. A second writer waits for the lock as long, then raises
         ``StoreBusyError`` naming the holder.
         """
         where = Path(path) if path else default_store_path()
         if (read_only or not create) and not is_store(where):
             raise StoreMissingError(where)
         kg = cls(OxigraphBackend(where, read_only))
-        if read_only or not create:
+        if not (read_only or not create):
+            return kg
+        deadline = time.monotonic() + lock_wait()
+        while True:
             status = kg.status()
-            if not status.complete:
-                kg.close()
+            if status.complete:
+                return kg
+            kg.close()
+            holder = live_writer(where)
+            if holder is None:
                 raise StoreIncompleteError(where, status.pending)
-        return kg
+            if time.monotonic() >= deadline:  # a live writer is midway: wait for it, bounded
+                raise StoreBusyError(
+                    f"the store at {where} is being written by {holder}; still incomplete "
+                    f"after {lock_wait():g} s ($OKG_LOCK_WAIT): try again when it ends"
+                )
+            time.sleep(0.2)
+            kg = cls(OxigraphBackend(where, read_only))
 
     @classmethod
     def in_memory(cls, engine: str = "oxigraph") -> KnowledgeGraph:
