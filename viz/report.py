@@ -104,7 +104,24 @@ def _sources(result: ImpactResult, langs: dict[str, str]) -> list[dict[str, obje
     for c in result.contracts:
         for s in c.chain:
             add(s.source, s.source_title, s.quotes)
+    for c in result.source_claims:
+        add(c.source, c.source_title, c.quotes)
     return [by_source[k] for k in sorted(by_source)]
+
+
+SOURCES_SAY = {
+    "en": "What the sources say",
+    "fr": "Ce que disent les sources",
+    "ar": "ما تقوله المصادر",
+}
+
+
+def _source_claim(c, langs: dict[str, str]) -> dict[str, object]:
+    """One source's impact claim beside the model's figure (okg.analysis.impact.source_claims)."""
+    who = c.claimant_label or c.source_title or c.source or ""
+    lines = [c.text, f"{c.verdict}; {who} ({c.source_title or c.source or ''})"]
+    quotes = [{"text": q, "lang": langs.get(c.source or "", "")} for q in c.quotes]
+    return {"title": c.actor_label, "lines": lines, "quotes": quotes}
 
 
 def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") -> dict[str, object]:
@@ -148,6 +165,13 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
             ],
         },
     ]
+    if result.source_claims:
+        blocks.append(
+            {
+                "heading": SOURCES_SAY.get(lang, SOURCES_SAY["en"]),
+                "entries": [_source_claim(c, langs) for c in result.source_claims],
+            }
+        )
     if result.contracts:
         blocks.append(
             {

@@ -39,6 +39,22 @@ def _step_text(s: Step) -> str:
     return f"{s.start_label} —{short(s.relation)}→ {s.end_label} [{src}]{quote}"
 
 
+def source_claim_lines(result: ImpactResult) -> list[str]:
+    """ "What the sources say": each source's own impact claim beside the model's figure, with
+    its verdict, source, claimant and quote (plain text, one claim per two lines)."""
+    lines = []
+    for c in result.source_claims:
+        what = "jobs created" if c.effect == "gain" and c.unit == "jobs" else c.unit
+        if c.effect == "loss":
+            what += " at risk" if c.unit == "jobs" else " closing"
+        made_up = " (illustrative)" if c.illustrative else ""
+        lines.append(f"{c.actor_label}{made_up}, {what}: {c.text}")
+        who = f"according to {c.claimant_label}" if c.claimant_label else "the source's own words"
+        quote = f" «{c.quotes[0]}»" if c.quotes else ""
+        lines.append(f"   [{c.source_title or c.source or 'no source'}] {who}{quote}")
+    return lines
+
+
 def explanation_lines(row: Row, rank: int, result: ImpactResult) -> list[str]:
     """The plain-text explanation of one row: formula, claims with quotes, chain of edges."""
     what = "jobs created" if row.effect == "gain" else jobs_heading(result)
@@ -100,6 +116,10 @@ def print_report(result: ImpactResult, console, top: int | None = None) -> None:
                     f"  {x.label}: {x.fraction.format(percent=True)} (depth {x.depth})",
                     markup=False,
                 )
+    if result.source_claims:
+        console.print("What the sources say:", markup=False, style="bold")
+        for line in source_claim_lines(result):
+            console.print(f"  {line}", markup=False, highlight=False)
     for title, items in (("Assumptions", result.assumptions), ("Notes", _notes(result))):
         if items:
             console.print(f"{title}:", markup=False, style="bold")
@@ -226,6 +246,11 @@ def markdown(result: ImpactResult, top: int | None = None) -> str:
             f"{_with_unknown(ct.created, ct.created_unknown_terms)} | "
             f"{ct.net.format()} |"
         )
+    if result.source_claims:
+        out += ["", "## What the sources say", ""]
+        for line in source_claim_lines(result):
+            indent = "  " if line.startswith("   ") else ""
+            out.append(f"{indent}- {_md(line.strip())}")
     for title, items in (("Assumptions", result.assumptions), ("Notes", _notes(result))):
         if items:
             out += ["", f"## {title}", ""] + [f"- {_md(a)}" for a in items]

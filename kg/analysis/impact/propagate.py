@@ -40,6 +40,7 @@ from okg.analysis.impact.result import (
 from okg.analysis.impact.rules import REGISTRY, Registry
 from okg.analysis.impact.rules.event_seeding import EventSeeding
 from okg.analysis.impact.rules.records import ActorState, ContractState, Hit, Reason, pct
+from okg.analysis.impact.source_claims import source_claims
 from okg.analysis.impact.status import SEVERITY, Status
 from okg.analysis.impact.timing import Timing, event_timing
 from okg.analysis.projection import cached_projection
@@ -562,6 +563,7 @@ def run_impact(
         notes=run.notes,
     )
     result.reached = len(reached_nodes(result))
+    result.source_claims = source_claims(kg, iri, rows, lang) if kg is not None else []
     return result
 
 

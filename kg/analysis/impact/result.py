@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
+from typing import TYPE_CHECKING
 
 from okg.analysis.impact.status import Status
 from okg.figures.claims import Claim
 from okg.figures.intervals import Interval
+
+if TYPE_CHECKING:
+    from okg.analysis.impact.source_claims import SourceClaimComparison
 
 
 def plain(value: object) -> object:
@@ -166,6 +170,9 @@ class ImpactResult:
     notes: list[str]
     reached: int = 0
     """How many nodes the event reached (see :func:`reached_nodes`)."""
+    source_claims: list[SourceClaimComparison] = field(default_factory=list)
+    """The sources' own impact claims about the event beside the model's figures
+    (:mod:`okg.analysis.impact.source_claims`)."""
 
     def to_dict(self) -> dict:
         return plain(self)  # type: ignore[return-value]
