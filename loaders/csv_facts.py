@@ -17,7 +17,7 @@ import io
 import sys
 from pathlib import Path
 
-from okg.loaders.errors import ErrorSink
+from okg.loaders.errors import ErrorSink, FactError
 from okg.loaders.limits import InputRefused, read_text, value_too_big
 from okg.loaders.registry import Pending, register
 from okg.loaders.yaml_facts import read_document
@@ -56,6 +56,7 @@ def sidecar(path: Path) -> Path:
 @register("csv", (".csv",), "CSV table of records, with FILE.source.yaml for the source")
 def read_csv(path: Path, voc: Vocabulary) -> Pending:
     sink = ErrorSink(str(path))
+    sidecar_errors: list[FactError] = []  # named by the sidecar's own file and line
     side = sidecar(path)
     doc = Map({}, 1)
     if not side.exists():
@@ -65,8 +66,7 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
             meta = parse_yaml(read_text(side))
         except (YamlSyntaxError, InputRefused) as exc:
             meta = None
-            where = f" line {exc.line}" if exc.line else ""
-            sink.add(None, exc.field or "source", f"{side.name}{where}: {exc}")
+            sidecar_errors.append(FactError(str(side), exc.line, exc.field, str(exc)))
         if isinstance(meta, Map):
             for key in ("source", "modules"):
                 if key in meta.items:
@@ -117,4 +117,4 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
             records.append(rec)
     doc.items["facts"] = Seq(records, 2)
     doc.key_lines["facts"] = 2
-    return read_document(path, doc, voc, sink_errors=list(sink.errors))
+    return read_document(path, doc, voc, sink_errors=sidecar_errors + list(sink.errors))

@@ -26,6 +26,7 @@ from okg.loaders.limits import (  # noqa: F401  (limits_from: used by the exampl
     Limits,
     current,
     limits_from,
+    line_col,
     utf8_size,
     value_too_big,
 )
@@ -86,6 +87,11 @@ def parse_yaml(text: str, limits: Limits | None = None):
     except RecursionError:
         raise YamlSyntaxError(
             None, f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: where is it?
+        line, col = line_col(text, max(0, min(exc.position, len(text))))
+        raise YamlSyntaxError(
+            line, f"character #x{exc.character:04x} at column {col} is not allowed in YAML"
         ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"malformed YAML: {str(exc).splitlines()[0]}") from None

@@ -325,3 +325,17 @@ def test_many_uses_of_one_local_context_are_bounded(tmp_path, monkeypatch):
     path.write_text(json.dumps({"@graph": nodes}), encoding="utf-8")
     (err,) = _errors(path)
     assert "inlined contexts exceed 20,000 bytes" in err.message
+
+
+def test_control_character_in_yaml_names_its_line(tmp_path):
+    path = tmp_path / "ctl.yaml"
+    path.write_text(SOURCE + "facts:\n  - id: a\x01b\n", encoding="utf-8")
+    (err,) = _errors(path)
+    assert err.line == 7 and "#x0001 at column 10" in err.message
+
+
+def test_csv_sidecar_error_names_the_sidecar(tmp_path):
+    path = _csv(tmp_path, "id,type,quote\nf,Firm,q\n", "side")
+    (tmp_path / "side.source.yaml").write_text("source:\n  id: [unclosed\n", encoding="utf-8")
+    errs = _errors(path)
+    assert any(e.file.endswith("side.source.yaml") and e.line == 3 for e in errs), errs
