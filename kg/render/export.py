@@ -15,8 +15,8 @@ Edges carry ``relation`` (core relation), ``predicate``, ``flow``, ``effect``, `
 ``read_gexf``); Gephi, Cytoscape and yEd open them.
 
 JSON-LD is compacted with the context shipped as ``ontology/context.jsonld`` (prefixes, and the
-fact-file keys as terms: ``country``, ``sector``, ``provider``...), which the output embeds, so
-it reads offline.
+fact-file keys as terms: ``country``, ``sector``, ``provider``...), which the output embeds with
+the prefixes of the store's sector modules added, so it reads offline.
 """
 
 from __future__ import annotations
@@ -270,7 +270,9 @@ def load_context() -> dict:
 def export_jsonld(kg: KnowledgeGraph, ontology: bool = True) -> bytes:
     """The store (named graphs kept) as JSON-LD compacted with okg's context, embedded."""
     ds = data_dataset(kg) if not ontology else _full_dataset(kg)
-    context = load_context()["@context"]
+    context = dict(load_context()["@context"])
+    for m in sorted(kg.voc.modules.values(), key=lambda m: m.prefix):  # cc:, auto: ...
+        context.setdefault(m.prefix, m.namespace)
     data = ds.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
     text = data if isinstance(data, str) else data.decode("utf-8")
     return text.encode("utf-8")
