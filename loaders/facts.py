@@ -105,7 +105,9 @@ def read_source_block(node, sink: ErrorSink, voc: Vocabulary, line: int) -> dict
         sink.add(
             out["language"][1],
             "source.language",
-            f"unknown language code '{out['language'][0]}'; expected one of {', '.join(sorted(voc.keyed_individuals(OKG.Language)))}",
+            unknown_key_message(
+                voc, OKG.Language, "language code", out["language"][0], voc.key_list(OKG.Language)
+            ),
         )
     if "date" in out:
         try:
@@ -487,7 +489,13 @@ class DocumentMapper:
                 self.sink.add(
                     value.line_of(lang),
                     f"label.{lang}",
-                    f"unknown language code '{lang}'; expected one of {', '.join(sorted(langs))}",
+                    unknown_key_message(
+                        self.voc,
+                        OKG.Language,
+                        "language code",
+                        lang,
+                        self.voc.key_list(OKG.Language),
+                    ),
                 )
             elif isinstance(text, Scalar) and text.value.strip():
                 self.graph.add((iri, RDFS.label, Literal(text.value, lang=lang)))

@@ -215,3 +215,48 @@ def test_all_reference_individuals_are_consistent_with_the_ontology():
     except JavaMissingError as exc:
         pytest.skip(str(exc))
     assert report.consistent, report.message
+
+
+def _tool(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _label_set(codes: dict[str, dict[str, str]]) -> str:
+    """A LimeSurvey label-set export shaped like the FSO's files."""
+    labels, l10ns = [], []
+    for i, (code, titles) in enumerate(codes.items(), start=1):
+        labels.append(f"<row><id><![CDATA[{i}]]></id><code><![CDATA[{code}]]></code></row>")
+        for lang, title in titles.items():
+            l10ns.append(
+                f"<row><id><![CDATA[{i}{lang}]]></id><label_id><![CDATA[{i}]]></label_id>"
+                f"<title><![CDATA[{title}]]></title><language><![CDATA[{lang}]]></language></row>"
+            )
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?><document>"
+        f"<labels><rows>{''.join(labels)}</rows></labels>"
+        f"<label_l10ns><rows>{''.join(l10ns)}</rows></label_l10ns></document>"
+    )
+
+
+def test_make_nace_reads_label_sets_and_refuses_wrong_counts(tmp_path):
+    tool = _tool("make_nace")
+    sets = {
+        "SECTION": {"N": {"en": "ADMINISTRATIVE", "fr": "ADMINISTRATIF"}},
+        "DIVISION": {"82": {"en": "Office support", "fr": "Soutien de bureau"}},
+        "GROUP": {"822": {"en": "Call centres", "fr": "Centres d'appels"}},
+        "CLASS": {"8220": {"en": "Activities of call centres", "fr": "Centres d'appels"}},
+    }
+    for level, codes in sets.items():
+        (tmp_path / f"DV_NOGA_{level}.lsl").write_text(_label_set(codes), encoding="utf-8")
+    assert tool.read_label_set(tmp_path / "DV_NOGA_CLASS.lsl") == sets["CLASS"]
+    assert tool.notation("GROUP", "822") == "82.2" and tool.notation("CLASS", "8220") == "82.20"
+    assert {tool.section_of(f"{d:02d}") for d in (1, 35, 82, 99)} == {"A", "D", "N", "U"}
+    with pytest.raises(tool.SourceError, match="1 codes, expected 21"):
+        tool.render(tmp_path, None)
+    with pytest.raises(tool.SourceError, match="falls in 0 sections"):
+        tool.section_of("04")  # no division 04 in NACE Rev. 2
