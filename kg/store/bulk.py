@@ -295,7 +295,8 @@ def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True
 
     The vocabulary is (re)installed first. Problems are reported, not raised: the caller
     decides (``okg bulk-load`` names them, empties the store with :func:`clear` and exits 1).
-    A file that is not N-Quads raises SyntaxError (with its line) after a partial load.
+    A file that is not N-Quads, or holds a term of 16 MiB or more (the N-Quads parser's limit),
+    raises SyntaxError (with its line) after a partial load, which :func:`clear` undoes.
 
     Oxigraph's bulk loader writes outside any transaction, so the store is marked incomplete
     (pending ``bulk-load``) before it and complete only after derive and the checks passed; a
@@ -319,10 +320,14 @@ def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True
     backend = kg.backend
     for item in inputs:
         if isinstance(backend, OxigraphBackend):
-            if isinstance(item, bytes):
-                backend.store.bulk_load(item, format=ox.RdfFormat.N_QUADS)
-            else:
-                backend.store.bulk_load(path=str(item), format=ox.RdfFormat.N_QUADS)
+            try:
+                if isinstance(item, bytes):
+                    backend.store.bulk_load(item, format=ox.RdfFormat.N_QUADS)
+                else:
+                    backend.store.bulk_load(path=str(item), format=ox.RdfFormat.N_QUADS)
+            except MemoryError as exc:  # one term of 16 MiB or more: the parser's buffer limit
+                where = "input" if isinstance(item, bytes) else str(item)
+                raise SyntaxError(f"{where}: a term of 16 MiB or more ({exc})") from None
         else:
             backend.add_nquads(item if isinstance(item, bytes) else Path(item).read_bytes())
     kg.flush()
