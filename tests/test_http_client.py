@@ -386,3 +386,18 @@ def test_chunks_keep_blank_nodes_together(servers, monkeypatch):
         if isinstance(term, ox.BlankNode)
     }
     assert len(blanks) == 5  # one node each, not one per request
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/q"])
+def test_cli_query_refuses_other_schemes_in_one_line(url):
+    res = CliRunner().invoke(app, ["query", "jobs", "--endpoint", url, "--retries", "1"])
+    assert res.exit_code == 1
+    assert "only http and https endpoints" in res.output
+    assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
+
+
+def test_cli_query_masks_url_credentials(monkeypatch):
+    monkeypatch.delenv("OKG_ENDPOINT_USER", raising=False)
+    url = "http://bob:hunter2@127.0.0.1:1/query"
+    res = CliRunner().invoke(app, ["query", "jobs", "--endpoint", url, "--retries", "1"])
+    assert res.exit_code == 1 and "hunter2" not in res.output and "***@127.0.0.1" in res.output
