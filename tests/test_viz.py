@@ -355,7 +355,7 @@ def test_mark_impact_and_report_blocks_follow_the_result(seed):
     around = event_view(seed, result)
     assert IKANBI in around.nodes and ID + "ma-offshore-call-centres" not in around.nodes
     blocks = report_blocks(seed, result)
-    table = blocks["before"][1]
+    table = next(b for b in blocks["before"] if b["heading"] == "Who is hit")
     assert len(table["rows"]) == len(result.rows)
     assert table["rows"][0][4].startswith(result.rows[0].jobs.format())
     sources = blocks["after"][-1]["entries"]

@@ -238,7 +238,7 @@ def render(view: View, highlight: bool = False, report: dict[str, object] | None
         data_json=safe_json(payload(view, highlight)),
         vis_css=_inline((VIS_DIR / "vis-network.css").read_text(encoding="utf-8"), "style"),
         vis_js=_inline((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"), "script"),
-        page_css=_inline(_asset("okg-viz.css"), "style"),
+        page_css=_inline(_asset("okg-viz.css") + _asset("okg-print.css"), "style"),
         page_js=_inline(_asset("okg-viz.js"), "script"),
     )
 

@@ -13,6 +13,8 @@ from okg.store import KnowledgeGraph
 from okg.terms.namespaces import OKGD
 from okg.viz.extract import Labels
 from okg.viz.style import text
+from okg.viz.summary import summary as summary_paragraph
+from okg.viz.summary import words as summary_words
 
 
 def _pct(iv: object) -> str:
@@ -129,13 +131,17 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
     label = Labels(kg, lang)
     langs = source_languages(kg)
     summary = [
-        result.event_label,
+        summary_paragraph(result, lang),
         f"{text('as_of', lang)} {result.as_of.isoformat()}: {result.timing}",
         f"{text('measure', lang)}: {result.measure}; "
         f"{text('threshold', lang)}: {result.threshold:.0%}",
     ]
     blocks: list[dict[str, object]] = [
-        {"heading": text("summary", lang), "paragraphs": summary},
+        {"heading": summary_words(lang)["heading"], "paragraphs": summary, "css": "okg-summary"},
+        {
+            "heading": text("assumptions", lang),
+            "paragraphs": list(result.assumptions) + list(result.notes),
+        },
         {
             "heading": text("table", lang),
             "paragraphs": [] if result.rows else [text("none", lang)],
@@ -196,18 +202,17 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
     after: list[dict[str, object]] = [
         {
             "heading": text("explanations", lang),
+            "css": "okg-break",
             "entries": [_explanation(r, label, lang, langs) for r in result.rows],
         }
     ]
-    if result.assumptions or result.notes:
-        after.append(
-            {
-                "heading": text("assumptions", lang),
-                "paragraphs": list(result.assumptions) + list(result.notes),
-            }
-        )
-    after.append({"heading": text("sources", lang), "entries": _sources(result, langs)})
+    after.append(
+        {"heading": text("sources", lang), "css": "okg-break", "entries": _sources(result, langs)}
+    )
+    if not (result.assumptions or result.notes):
+        del blocks[1]
     for b in blocks + after:
         for k in ("paragraphs", "columns", "rows", "entries"):
             b.setdefault(k, [])
+        b.setdefault("css", "")
     return {"before": blocks, "network": text("network", lang), "after": after}

@@ -110,7 +110,8 @@ def register(app: typer.Typer) -> None:
         screenshot: ShotOption = None,
         store: StoreOption = None,
     ) -> None:
-        """Write an event's impact report (table, network, explanations, sources) as one page."""
+        """Write an event's impact report (summary, tables, network, explanations, sources) as
+        one HTML page, or as a PDF laid out for print when --out ends in .pdf (needs chromium)."""
         from okg.viz.page import write
         from okg.viz.report import report_blocks
         from okg.viz.style import text
@@ -124,7 +125,17 @@ def register(app: typer.Typer) -> None:
                 fail(str(exc))
             blocks = report_blocks(kg, result, lang)
         view.title = f"{text('report', lang)} — {result.event_label}"
-        write(view, out, highlight=True, report=blocks)
+        if out.suffix.lower() == ".pdf":  # the same page, printed by Chromium (okg.viz.pdf)
+            from okg.viz.browser import BrowserError
+            from okg.viz.page import render
+            from okg.viz.pdf import html_to_pdf
+
+            try:
+                html_to_pdf(render(view, highlight=True, report=blocks), out)
+            except BrowserError as exc:
+                fail(f"pdf: {exc}")
+        else:
+            write(view, out, highlight=True, report=blocks)
         console.print(
             f"wrote {out} ({len(result.rows)} rows, {len(view.nodes)} nodes)", markup=False
         )
