@@ -295,6 +295,12 @@ def test_ban_text_and_markdown_say_what_the_sources_say(store):
         "model 24,000–199,999 vs source 'آلاف' (thousands) 2,000–9,999: apart; "
         "the model is 2.4–100× the source" in text.stdout
     )
+    assert "claimed by the source itself «حظر التسويق الهاتفي" in text.stdout
+    total = runner.invoke(
+        app, ["impact", "total-relocation", "--as-of", "2026-02-01", "--store", store]
+    )
+    assert total.exit_code == 0, total.output
+    assert "according to Belgian trade unions «تنذر هذه الخطوة" in total.stdout
     md = runner.invoke(app, [*args, "--format", "md"])
     assert md.exit_code == 0 and "## What the sources say" in md.stdout
     assert "2.4–100×" in md.stdout

@@ -49,7 +49,11 @@ def source_claim_lines(result: ImpactResult) -> list[str]:
             what += " at risk" if c.unit == "jobs" else " closing"
         made_up = " (illustrative)" if c.illustrative else ""
         lines.append(f"{c.actor_label}{made_up}, {what}: {c.text}")
-        who = f"according to {c.claimant_label}" if c.claimant_label else "the source's own words"
+        who = (
+            f"according to {c.claimant_label}"
+            if c.claimant_label
+            else "claimed by the source itself"
+        )
         quote = f" «{c.quotes[0]}»" if c.quotes else ""
         lines.append(f"   [{c.source_title or c.source or 'no source'}] {who}{quote}")
     return lines
