@@ -5,6 +5,8 @@ Run at development time (``pip install -e .[test]`` brings pycountry)::
 
     python tools/make_reference.py            # rewrites ontology/reference-iso.ttl
     python tools/make_reference.py --check    # exits 1 if the file is not what pycountry gives
+    python tools/make_reference.py --context  # rewrites ontology/context.jsonld (JSON-LD
+                                              # context: prefixes and the core fact-file keys)
 
 The individuals typed by hand in ``ontology/reference.ttl`` keep their IRIs and labels: a code
 already declared there (same class, same ``okg:key``) is left out of the generated file, so
@@ -131,7 +133,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare, do not write")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--context", action="store_true", help="write ontology/context.jsonld")
     args = ap.parse_args(argv)
+    if args.context:
+        import json
+
+        from okg.render.export import CONTEXT_FILE, build_context
+        from okg.terms.vocabulary import load_vocabulary
+
+        path = ONTOLOGY / CONTEXT_FILE
+        text = json.dumps(build_context(load_vocabulary()), indent=2, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+        return 0
     text = render()
     if args.check:
         if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:

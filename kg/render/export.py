@@ -15,8 +15,10 @@ Edges carry ``relation`` (core relation), ``predicate``, ``flow``, ``effect``, `
 ``read_gexf``); Gephi, Cytoscape and yEd open them.
 
 JSON-LD is compacted with the context shipped as ``ontology/context.jsonld`` (prefixes, and the
-fact-file keys as terms: ``country``, ``sector``, ``provider``...), which the output embeds with
-the prefixes of the store's sector modules added, so it reads offline.
+fact-file keys as terms: ``country``, ``sector``, ``provider``...; ``python
+tools/make_reference.py --context`` rewrites it from the vocabulary), which the output embeds
+with the keys the vocabulary has gained since and the prefixes of the store's sector modules,
+so it reads offline.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from fractions import Fraction
 import networkx as nx
 from okg.analysis.projection import cached_projection
 from okg.store import KnowledgeGraph
+from okg.terms.identifiers import schemes_of
 from okg.terms.labels import pick
 from okg.terms.namespaces import ONTOLOGY_GRAPH_PREFIX, PREFIXES
 from okg.terms.resources import ontology_dir
@@ -59,6 +62,7 @@ CONTEXT_PREFIXES = (
 CONTEXT_RENAMED = {"country": "iso3166", "market": "iso3166market"}
 ADMS = "http://www.w3.org/ns/adms#"
 WIKIDATA = "http://www.wikidata.org/entity/"
+WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 
 # -- the network ------------------------------------------------------------------------------
@@ -202,6 +206,7 @@ def _bind(g: Graph) -> None:
         g.bind(p, PREFIXES[p], replace=True)
     g.bind("adms", ADMS)
     g.bind("wd", WIKIDATA)
+    g.bind("geo", WGS84)
 
 
 def export_rdf(kg: KnowledgeGraph, fmt: str, ontology: bool = True) -> bytes:
@@ -230,14 +235,30 @@ def export_rdf(kg: KnowledgeGraph, fmt: str, ontology: bool = True) -> bytes:
 # -- JSON-LD ----------------------------------------------------------------------------------
 
 
+def _compact(iri: str, ctx: dict) -> str:
+    """*iri* as prefix:local with the longest prefix of *ctx* that it starts with."""
+    best = max(
+        (
+            p
+            for p, ns in ctx.items()
+            if isinstance(ns, str) and ns[-1:] in "#/" and iri.startswith(ns)
+        ),
+        key=lambda p: len(ctx[p]),
+        default=None,
+    )
+    return f"{best}:{iri[len(ctx[best]) :]}" if best else iri
+
+
 def build_context(voc: Vocabulary) -> dict:
     """okg's JSON-LD context: prefixes, and each core fact-file key as a term for its property
     (object properties typed ``@id``, dates ``xsd:date``), plus ``label`` as a language map."""
     # The countries' and markets' namespaces get prefixes that are not fact-file keys, so that
     # the keys ``country`` and ``market`` stay terms for the properties.
+    schemes = schemes_of(voc)
     ctx: dict[str, object] = {CONTEXT_RENAMED.get(p, p): str(PREFIXES[p]) for p in CONTEXT_PREFIXES}
     ctx["adms"] = ADMS
     ctx["wd"] = WIKIDATA
+    ctx["geo"] = WGS84
     ctx["id"] = "@id"
     ctx["type"] = "@type"
     ctx["label"] = {"@id": "rdfs:label", "@container": "@language"}
@@ -249,15 +270,16 @@ def build_context(voc: Vocabulary) -> dict:
     ctx["source"] = {"@id": "prov:hadPrimarySource", "@type": "@id"}
     ctx["quote"] = {"@id": "okg:quote"}
     for key, info in sorted(voc.by_key.items()):
-        if info.module != "core" or ":" in key:
-            continue
+        if info.module != "core" or ":" in key or info.iri in schemes:
+            continue  # identifier keys are stored as sameAs / adms:identifier, not as themselves
         if key in ctx:
             raise ValueError(f"fact-file key '{key}' clashes with a term of the JSON-LD context")
-        term: dict[str, str] = {"@id": voc.qname(info.iri)}
+        term: dict[str, str] = {"@id": _compact(str(info.iri), ctx)}
         if info.is_object:
             term["@type"] = "@id"
-        elif info.range is not None and str(info.range) == str(PREFIXES["xsd"]) + "date":
-            term["@type"] = "xsd:date"
+        elif info.range is not None and str(info.range).startswith(str(PREFIXES["xsd"])):
+            if str(info.range) != str(PREFIXES["xsd"]) + "string":
+                term["@type"] = "xsd:" + str(info.range)[len(str(PREFIXES["xsd"])) :]
         ctx[key] = term
     return {"@context": ctx}
 
@@ -270,7 +292,9 @@ def load_context() -> dict:
 def export_jsonld(kg: KnowledgeGraph, ontology: bool = True) -> bytes:
     """The store (named graphs kept) as JSON-LD compacted with okg's context, embedded."""
     ds = data_dataset(kg) if not ontology else _full_dataset(kg)
-    context = dict(load_context()["@context"])
+    # The published context, with what the vocabulary gained since (new keys) and the sector
+    # modules' prefixes: the output always reads back the same triples.
+    context = {**load_context()["@context"], **build_context(kg.voc)["@context"]}
     for m in sorted(kg.voc.modules.values(), key=lambda m: m.prefix):  # cc:, auto: ...
         context.setdefault(m.prefix, m.namespace)
     data = ds.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
