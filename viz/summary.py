@@ -10,7 +10,9 @@ The paragraph has four sentences, each built only from the :class:`ImpactResult`
    total leaves the sum open above); then, when the event creates jobs, the same for the rows
    with effect ``gain``.
 3. **What the source says** (only when the result holds ``source_claims``): each source's own
-   figure beside the model's, with the verdict of :mod:`okg.analysis.impact.source_claims`.
+   figure (its words and their interval) beside the model's, with the verdict of
+   :mod:`okg.analysis.impact.source_claims`; the claimant is named when the data names one,
+   else "the source" (its title and quotes are in the report's sources).
 4. **Confidence**: the job figures (one per row) counted by what they rest on: *stated* (the
    figure lies within the span of the claims the sources make about it), *estimated* (the model
    derived it, e.g. by scaling a workforce by shares, so it lies outside every claim's span, or
@@ -40,7 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hit_none": "It puts no job at risk in the data.",
         "more": "and {n} more",
         "created": "It creates {jobs} jobs at {named}.",
-        "says": "{who} says {stated} ({value}) for {actor}; the model gives {model}: {verdict}.",
+        "says": "According to {who}, {actor}: {stated} ({value}); the model: {model} ({verdict}).",
         "confidence": (
             "Confidence: of {n} job figure(s), {stated} stated by the sources, {estimated} "
             "estimated by the model, {illustrative} illustrative, {unknown} unknown."
@@ -48,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "and": " and ",
         "sep": ", ",
         "heading": "Summary",
+        "the_source": "the source",
     },
     "fr": {
         "happened": "{event} : {timing}, à la date du {date}.",
@@ -58,9 +61,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hit_none": "Aucun emploi n'est menacé selon les données.",
         "more": "et {n} autre(s)",
         "created": "{jobs} emplois sont créés chez {named}.",
-        "says": (
-            "{who} annonce {stated} ({value}) pour {actor} ; le modèle donne {model} : {verdict}."
-        ),
+        "says": "Selon {who}, {actor} : {stated} ({value}) ; le modèle : {model} ({verdict}).",
         "confidence": (
             "Fiabilité : sur {n} chiffre(s) d'emplois, {stated} donné(s) par les sources, "
             "{estimated} estimé(s) par le modèle, {illustrative} illustratif(s), "
@@ -69,6 +70,7 @@ WORDS: dict[str, dict[str, str]] = {
         "and": " et ",
         "sep": ", ",
         "heading": "Résumé",
+        "the_source": "la source",
     },
     "ar": {
         "happened": "{event}: {timing}، بتاريخ {date}.",
@@ -76,7 +78,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hit_none": "لا يهدد الحدث أي وظيفة وفق البيانات.",
         "more": "و{n} غيرها",
         "created": "يخلق الحدث {jobs} وظيفة لدى {named}.",
-        "says": "يقول {who} {stated} ({value}) عن {actor}؛ ويعطي النموذج {model}: {verdict}.",
+        "says": "بحسب {who}، {actor}: {stated} ({value})؛ النموذج: {model} ({verdict}).",
         "confidence": (
             "درجة الثقة: من أصل {n} من أرقام الوظائف، {stated} تذكرها المصادر، و{estimated} "
             "يقدّرها النموذج، و{illustrative} توضيحية، و{unknown} غير معروفة."
@@ -84,6 +86,7 @@ WORDS: dict[str, dict[str, str]] = {
         "and": " و",
         "sep": "، ",
         "heading": "الملخص",
+        "the_source": "المصدر",
     },
 }
 
@@ -220,8 +223,8 @@ def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
         out.append(
             _fill(
                 w["says"],
-                who=c.claimant_label or c.source_title or c.source or "?",
-                stated=f"“{c.stated}”" if c.stated else "",
+                who=c.claimant_label or w["the_source"],
+                stated=Markup("“{}”").format(bdi(c.stated)) if c.stated else Markup(""),
                 value=bdi(c.source_value.format()),
                 actor=c.actor_label,
                 model=bdi(c.model_value.format() if c.model_value is not None else "—"),
