@@ -115,6 +115,15 @@ def _check_decimal(v: str) -> str:
     return format(d, "f")
 
 
+def _check_boolean(v: str) -> str:
+    low = v.strip().lower()
+    if low in ("true", "yes", "1"):
+        return "true"
+    if low in ("false", "no", "0"):
+        return "false"
+    raise ValueError("not a boolean (true or false)")
+
+
 def _check_language(v: str) -> str:
     if not _LANG.match(v):
         raise ValueError("not a language code (BCP 47, e.g. en, fr, ar)")
@@ -154,6 +163,7 @@ TYPES = {
     "date": ParamType(_check_date, _typed("date")),
     "integer": ParamType(_check_integer, _typed("integer")),
     "decimal": ParamType(_check_decimal, _typed("decimal")),
+    "boolean": ParamType(_check_boolean, _typed("boolean")),
     "language": ParamType(_check_language, _make_string),
     "country": ParamType(_check_code, _in("COUNTRY")),
     "market": ParamType(_check_code, _in("MARKET")),
