@@ -339,3 +339,24 @@ def test_csv_sidecar_error_names_the_sidecar(tmp_path):
     (tmp_path / "side.source.yaml").write_text("source:\n  id: [unclosed\n", encoding="utf-8")
     errs = _errors(path)
     assert any(e.file.endswith("side.source.yaml") and e.line == 3 for e in errs), errs
+
+
+def test_okgs_own_context_is_allowed(tmp_path):
+    from okg.terms.resources import ontology_dir
+
+    if not (ontology_dir() / "context.jsonld").is_file():
+        pytest.skip("no ontology/context.jsonld in this checkout")
+    path = tmp_path / "own.jsonld"
+    path.write_text(
+        json.dumps(
+            {
+                "@context": "https://w3id.org/okg/context.jsonld",
+                "@id": "okgd:own-context-firm",
+                "@type": "okg:Firm",
+            }
+        ),
+        encoding="utf-8",
+    )
+    (bundle,) = read_files([path])
+    subjects = {str(s) for s in bundle.graph.subjects()}
+    assert "https://w3id.org/okg/id/own-context-firm" in subjects
