@@ -8,6 +8,10 @@ the countries and sectors most exposed (rules in docs/impact.md, "okg analyze").
 >>> a = analyze(kg, as_of="2026-09-01")
 >>> [c.hhi.format() for c in a.concentration if c.actor.endswith("ma-cc-smes-single-activity")]
 ['1']
+>>> [f.label for f in a.segments][:1]
+['Moroccan export-oriented call centres']
+>>> any(f.illustrative for f in a.failures)  # the automotive example is left out by default
+False
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import networkx as nx
 from okg.analysis.impact import list_events, run_impact
 from okg.analysis.impact.propagate import run_scenario
 from okg.analysis.impact.result import CountryTotal, Row, plain
-from okg.analysis.projection import cached_projection
+from okg.analysis.impact.timing import active_in
+from okg.analysis.projection import cached_projection, for_answers
 from okg.figures.intervals import UNIT, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
@@ -31,6 +36,16 @@ ACTOR = str(OKG.EconomicActor)
 MARKET = str(OKG.Market)
 SERVES_MARKET = str(OKG.servesMarket)
 ON_MARKET = str(OKG.onMarket)
+SEGMENT = str(OKG.IndustrySegment)
+
+Window = tuple[dt.date | None, dt.date | None]
+EVER: Window = (None, None)
+"""No date given: every contract counts as running."""
+
+
+def _running(G: nx.MultiDiGraph, fact: str, window: Window) -> bool:
+    """A contract (or any dated fact) runs in *window*: impact's rule (``timing.active_in``)."""
+    return active_in(G.nodes[fact]["dates"], window)
 
 
 @dataclass
@@ -51,6 +66,8 @@ class Concentration:
     hhi: Interval
     markets: list[MarketShare]
     note: str
+    segment: bool = False
+    illustrative: bool = False
 
 
 @dataclass
@@ -64,6 +81,8 @@ class FailurePoint:
     unknown_terms: int
     actors_hit: int
     countries: list[str]
+    segment: bool = False
+    illustrative: bool = False
 
 
 @dataclass
@@ -85,6 +104,11 @@ class Analysis:
     countries: list[Exposure]
     sectors: list[Exposure]
     assumptions: list[str] = field(default_factory=list)
+    segments: list[FailurePoint] = field(default_factory=list)
+    """Whole industry segments stopping, ranked apart: a segment is many firms, never a single
+    point of failure."""
+    as_of: dt.date | None = None
+    include_illustrative: bool = False
 
     def to_dict(self) -> dict:
         return plain(self)  # type: ignore[return-value]
@@ -117,13 +141,15 @@ def herfindahl(shares: list[Interval]) -> Interval:
     return Interval(lo, min(Fraction(1), hi))
 
 
-def market_concentration(G: nx.MultiDiGraph, lang: str = "en") -> list[Concentration]:
+def market_concentration(
+    G: nx.MultiDiGraph, lang: str = "en", window: Window = EVER
+) -> list[Concentration]:
     """Each actor's concentration on its client markets, most concentrated first.
 
     Market shares come from the actor's MarketDependency facts; a market it serves only through
     contracts (``okg:servesMarket``) gets the sum of those contracts' revenue shares (unknown:
     0..100%). A contract serving several markets gives each of them 0..its share (no even split
-    is assumed).
+    is assumed). Only facts running in *window* count (a contract ended before it does not).
     """
     per_actor: dict[str, dict[str, tuple[list[Interval], str]]] = {}
     for a in G:
@@ -131,7 +157,7 @@ def market_concentration(G: nx.MultiDiGraph, lang: str = "en") -> list[Concentra
             continue
         markets: dict[str, tuple[list[Interval], str]] = {}
         for f, _, d in G.in_edges(a, data=True):
-            if d["weight"] is None:
+            if d["weight"] is None or not _running(G, f, window):
                 continue
             fact_markets = sorted(
                 m for m, _, k in G.in_edges(f, keys=True) if k in (ON_MARKET, SERVES_MARKET)
@@ -169,7 +195,19 @@ def market_concentration(G: nx.MultiDiGraph, lang: str = "en") -> list[Concentra
             if sum(e.share.low for e in entries) < 1
             else "shares of turnover by market"
         )
-        out.append(Concentration(a, _label(G, a, lang), G.nodes[a]["country"], hhi, entries, note))
+        node = G.nodes[a]
+        out.append(
+            Concentration(
+                a,
+                _label(G, a, lang),
+                node["country"],
+                hhi,
+                entries,
+                note,
+                segment=SEGMENT in node["classes"],
+                illustrative=bool(node.get("illustrative")),
+            )
+        )
     return sorted(out, key=lambda c: (-c.hhi.low, -c.hhi.high, c.label))
 
 
@@ -185,19 +223,31 @@ def _rank_jobs(jobs: Interval) -> tuple:
 
 
 def _failures(
-    G: nx.MultiDiGraph, threshold: float, max_depth: int | None, lang: str
+    G: nx.MultiDiGraph,
+    threshold: float,
+    max_depth: int | None,
+    lang: str,
+    window: Window = EVER,
 ) -> list[tuple[FailurePoint, list[Row]]]:
     out = []
     for n in sorted(G):
         cls = G.nodes[n]["classes"]
         if CONTRACT in cls:
+            if not _running(G, n, window):
+                continue  # ended before (or starts after) the date: nothing left to lose
             kind, seeds = "contract", {"contracts": [n]}
         elif ACTOR in cls:
-            kind, seeds = "actor", {"actors": [n]}
+            kind, seeds = ("segment" if SEGMENT in cls else "actor"), {"actors": [n]}
         else:
             continue
         rows, countries = run_scenario(
-            G, **seeds, threshold=threshold, max_depth=max_depth, lang=lang, explain=False
+            G,
+            **seeds,
+            threshold=threshold,
+            max_depth=max_depth,
+            lang=lang,
+            explain=False,
+            window=window,
         )
         jobs, unknown = _lost_jobs(countries)
         hit = {r.actor for r in rows if r.effect == "loss"}
@@ -211,6 +261,9 @@ def _failures(
                     unknown,
                     len(hit),
                     sorted({c.country for c in countries}),
+                    segment=kind == "segment",
+                    illustrative=bool(G.nodes[n].get("illustrative"))
+                    or any(r.illustrative for r in rows),
                 ),
                 rows,
             )
@@ -223,8 +276,9 @@ def _failures(
 def single_points_of_failure(
     G: nx.MultiDiGraph, threshold: float = 0.5, max_depth: int | None = None, lang: str = "en"
 ) -> list[FailurePoint]:
-    """Losing each contract, and each actor stopping, one at a time: ranked by jobs lost."""
-    return [f for f, _ in _failures(G, threshold, max_depth, lang)]
+    """Losing each contract, and each firm stopping, one at a time: ranked by jobs lost.
+    Industry segments are left out (see :func:`analyze`'s ``segments``)."""
+    return [f for f, _ in _failures(G, threshold, max_depth, lang) if not f.segment]
 
 
 def _by(rows: list[Row], G: nx.MultiDiGraph, what: str) -> dict[str, Interval]:
@@ -280,13 +334,28 @@ def analyze(
     max_depth: int | None = None,
     lang: str = "en",
     as_of: dt.date | str | None = None,
+    include_illustrative: bool = False,
 ) -> Analysis:
-    """Concentration, single points of failure and exposure for the whole store."""
-    G = cached_projection(kg)
-    concentration = market_concentration(G, lang)
-    failures = _failures(G, threshold, max_depth, lang)
+    """Concentration, single points of failure and exposure for the whole store.
+
+    With *as_of*, only contracts running that day count (in concentration, as failure points
+    and in every cascade: the same rule as impact's); without it, every contract counts. Facts
+    marked illustrative are left out unless *include_illustrative* (then rows on them are
+    marked). Industry segments are ranked apart from firms and contracts (``segments``).
+    """
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    window: Window = (as_of, as_of) if as_of is not None else EVER
+    full = cached_projection(kg)
+    G = for_answers(full, include_illustrative)
+    concentration = market_concentration(G, lang, window)
+    found = _failures(G, threshold, max_depth, lang, window)
+    failures = [fr for fr in found if not fr[0].segment]
+    segments = [fr[0] for fr in found if fr[0].segment]
     scenarios: list[tuple[str, str, list[Row]]] = []
     for e in list_events(kg):
+        if e.iri in full and e.iri not in G:
+            continue  # an illustrative event, not asked for
         r = run_impact(
             kg,
             e.iri,
@@ -296,20 +365,37 @@ def analyze(
             lang=lang,
             projection=G,
             explain=False,
+            include_illustrative=True,  # G is already the graph to answer from
         )
         scenarios.append(("event", e.label(lang), r.rows))
     scenarios += [("failure", f.label, rows) for f, rows in failures]
     return Analysis(
         concentration=concentration,
         failures=[f for f, _ in failures],
+        segments=segments,
+        as_of=as_of,
+        include_illustrative=include_illustrative,
         countries=exposure(G, scenarios, "country"),
         sectors=exposure(G, scenarios, "sector"),
         assumptions=[
             "Herfindahl index over the markets an actor's turnover comes from (0 = spread, "
             "1 = one market); MarketDependency shares are used where given, else the revenue "
             "shares of the contracts serving each market (unknown = 0–100%).",
-            "Single points of failure: each contract lost, and each actor stopped, one at a "
-            "time, through the same rules as okg impact (every contract counted as running).",
+            "Single points of failure: each contract lost, and each firm stopped, one at a "
+            "time, through the same rules as okg impact; "
+            + (
+                f"only contracts running on {as_of} count (as points and in every cascade)."
+                if as_of is not None
+                else "every contract counted as running (give --as-of to date them)."
+            ),
+            "Industry segments (many firms counted together) are never single points of "
+            "failure: a segment stopping as a whole is ranked apart, under Segments.",
+            (
+                "Facts marked illustrative (made up to show the model) are included and marked."
+                if include_illustrative
+                else "Facts marked illustrative (made up to show the model) are left out; "
+                "--include-illustrative adds them, marked."
+            ),
             "Exposure of a country or sector: the largest jobs at risk of any one event in "
             "the store and of any one single failure (scenarios are not added up, so no job is "
             "counted twice).",

@@ -28,7 +28,10 @@ Nodes are IRIs (``str``). Node attributes (all present, possibly empty):
 ``quotes``      ``{source id: (quote, ...)}`` — the node's ``okg:quote`` in each source graph
                 (sorted).
 ``sources``     tuple of the source ids whose graphs describe the node.
-``illustrative`` ``True`` when a fact file marks the node ``illustrative: true`` (made up).
+``illustrative`` ``True`` when the node is made up: marked ``okg:illustrative true`` (``basis:
+                illustrative``) in a source graph, and marked so in every source graph that
+                describes it (a real city an illustrative file also names stays real when another
+                source describes it unmarked). Same rule as the canned queries' filter.
 ``scope``       ``(class IRI, ((property IRI, (value IRI, ...)), ...))`` for facts of a class
                 with ``okg:conflictScope``: two facts with equal ``scope`` are claims about the
                 same figure; ``None`` otherwise.
@@ -46,6 +49,7 @@ Edges are keyed by the core relation, so ``G[u][v][relation]`` is one edge; attr
                 or ``None``.
 ``source``      id of the first (sorted) source graph asserting the triple; ``sources`` all.
 ``quotes``      the quotes of ``fact`` (else of the subject) in ``source``'s graph.
+``illustrative`` ``True`` when ``fact`` or either end is illustrative (see :func:`real_only`).
 
 Graph attributes: ``G.graph["fingerprint"]``, ``["sources"]`` (``{id: title}``),
 ``["figure_rules"]`` (the ontology's same-figure rule, :class:`okg.figures.claims.FigureRules`),
@@ -103,7 +107,7 @@ CACHE_FILE = "impact-projection.json"
 OLD_CACHE_FILES = ("impact-projection.pickle",)
 """Caches of older versions (pickles: never loaded, since unpickling runs code)."""
 CACHE_FORMAT = "okg-projection"
-PROJECTION_VERSION = "4"
+PROJECTION_VERSION = "5"
 """Bumped whenever the projection's data shape changes, so older caches are rebuilt."""
 _FLOWS = {str(OKG.Inbound): "inbound", str(OKG.Outbound): "outbound"}
 _EFFECTS = {str(OKG.Loss): "loss", str(OKG.Gain): "gain"}
@@ -124,7 +128,7 @@ Q_TRIPLES = """
 SELECT DISTINCT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"""
 
 Q_TYPES = """
-SELECT DISTINCT ?x ?t WHERE {
+SELECT DISTINCT ?x ?t ?g WHERE {
   GRAPH ?g { ?x a ?t } FILTER(?g != <https://w3id.org/okg/graph/derived> && ?t != okg:Quantity)
 }"""
 
@@ -166,7 +170,7 @@ Q_QUOTES = """
 SELECT DISTINCT ?x ?q ?g WHERE { GRAPH ?g { ?x okg:quote ?q } }"""
 
 Q_ILLUSTRATIVE = """
-SELECT DISTINCT ?x WHERE { ?x okg:illustrative true }"""
+SELECT DISTINCT ?x ?g WHERE { GRAPH ?g { ?x okg:illustrative true } }"""
 
 Q_NARROWER = """
 SELECT DISTINCT ?broad ?narrow WHERE { ?narrow skos:broader+ ?broad }"""
@@ -308,6 +312,11 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             source=source,
             sources=sources,
             quotes=quotes,
+            illustrative=bool(
+                attrs[s]["illustrative"]
+                or attrs[o]["illustrative"]
+                or (fact is not None and attrs[fact]["illustrative"])
+            ),
         )
     narrower: dict[str, list[str]] = {}
     for broad, narrow in select(kg, Q_NARROWER):
@@ -352,9 +361,12 @@ def _node_attributes(
     supers: dict[str, set[str]] = {}
     for c, sup in select(kg, Q_SUBCLASSES):
         supers.setdefault(c, set()).add(sup)
-    for x, t in select(kg, Q_TYPES):
+    described: dict[str, set[str]] = {}  # node -> source graphs asserting a type of it
+    for x, t, g in select(kg, Q_TYPES):
         a = attrs.get(x)
         if a is not None:
+            if source_id_of_graph(str(g)) is not None:
+                described.setdefault(x, set()).add(str(g))
             a["types"].add(t)
             a["classes"].add(t)
             a["classes"].update(supers.get(t, ()))
@@ -399,9 +411,12 @@ def _node_attributes(
             # Several sources may date the same thing: keep the earliest start, latest end.
             if cur is None or (value > cur if name == "endDate" else value < cur):
                 a["dates"][name] = value
-    for (x,) in select(kg, Q_ILLUSTRATIVE):
+    marked: dict[str, set[str]] = {}
+    for x, g in select(kg, Q_ILLUSTRATIVE):
         if str(x) in attrs:
-            attrs[str(x)]["illustrative"] = True
+            marked.setdefault(str(x), set()).add(str(g))
+    for x, graphs in marked.items():
+        attrs[x]["illustrative"] = described.get(x, set()) <= graphs
     for x, q, g in select(kg, Q_QUOTES):
         a = attrs.get(str(x))
         src = source_id_of_graph(str(g))
@@ -428,6 +443,28 @@ def _node_attributes(
         for cs in a["quantities"].values():
             cs.sort(key=lambda c: (c.source or "", c.quantity))
     return attrs
+
+
+def real_only(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """*G* without its illustrative nodes and edges (a read-only view sharing ``G.graph``);
+    *G* itself when nothing in it is illustrative."""
+    if not any(a.get("illustrative") for _, a in G.nodes(data=True)) and not any(
+        d.get("illustrative") for _, _, d in G.edges(data=True)
+    ):
+        return G
+    nodes = G.nodes
+    edges = G.edges
+    return nx.subgraph_view(
+        G,
+        filter_node=lambda n: not nodes[n].get("illustrative"),
+        filter_edge=lambda u, v, k: not edges[u, v, k].get("illustrative"),
+    )
+
+
+def for_answers(G: nx.MultiDiGraph, include_illustrative: bool = False) -> nx.MultiDiGraph:
+    """The graph impact, analyze and viz answer from: :func:`real_only` unless
+    *include_illustrative* (then *G*, whose illustrative nodes and edges carry the mark)."""
+    return G if include_illustrative else real_only(G)
 
 
 # -- caching ---------------------------------------------------------------------------------

@@ -63,6 +63,15 @@ FormatOption = Annotated[
     ),
 ]
 
+IncludeIllustrativeOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-illustrative",
+        help="Also use facts marked illustrative (made up to show the model), marked as such; "
+        "left out by default.",
+    ),
+]
+
 
 class _LazyConsole:
     """A rich console created on first use (rich is not imported for ``--help``)."""

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from okg.cli.common import (
     FormatOption,
+    IncludeIllustrativeOption,
     LangOption,
     StoreOption,
     console,
@@ -101,11 +102,13 @@ def register(app: typer.Typer) -> None:
         format: FormatOption = "table",
         lang: LangOption = "en",
         store: StoreOption = None,
+        include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
         """Propagate an event's impact: affected firms and segments ranked by jobs at risk,
         totals by country, and each row's chain of sourced edges and formula."""
         from okg.analysis.impact import run_impact
         from okg.analysis.impact.events import EventNotFound
+        from okg.analysis.impact.propagate import IllustrativeEvent
         from okg.render.impact import print_report, render_impact
 
         day = _check_options(as_of, threshold, max_depth, top)
@@ -117,9 +120,15 @@ def register(app: typer.Typer) -> None:
             fail("name an event (okg impact EVENT), or list them with 'okg impact --list'")
         try:
             result = run_impact(
-                kg, event, as_of=day, threshold=threshold, max_depth=max_depth, lang=lang
+                kg,
+                event,
+                as_of=day,
+                threshold=threshold,
+                max_depth=max_depth,
+                lang=lang,
+                include_illustrative=include_illustrative,
             )
-        except EventNotFound as exc:
+        except (EventNotFound, IllustrativeEvent) as exc:
             fail(str(exc))
             return
         if format == "table":
@@ -150,6 +159,7 @@ def register(app: typer.Typer) -> None:
         format: FormatOption = "table",
         lang: LangOption = "en",
         store: StoreOption = None,
+        include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
         """Market concentration (Herfindahl) of each actor, single points of failure ranked by
         jobs at risk, and the countries and sectors most exposed."""
@@ -163,6 +173,7 @@ def register(app: typer.Typer) -> None:
             max_depth=max_depth,
             lang=lang,
             as_of=day,
+            include_illustrative=include_illustrative,
         )
         if format == "table":
             print_analysis(result, console, top)

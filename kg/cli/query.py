@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from okg.cli.common import (
     FormatOption,
+    IncludeIllustrativeOption,
     LangOption,
     StoreOption,
     console,
@@ -68,6 +69,7 @@ def register(app: typer.Typer) -> None:
         update_endpoint: UpdateOption = None,
         timeout: TimeoutOption = 30.0,
         retries: RetriesOption = 3,
+        include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
         """Run a canned query, or your own .rq file, on the store or on a SPARQL endpoint."""
         from okg.queries.canned import QueryError, catalog, resolve
@@ -91,6 +93,8 @@ def register(app: typer.Typer) -> None:
         try:
             q = resolve(name)
             params = parse_params(param or [])
+            if include_illustrative and q.param("include_illustrative") is not None:
+                params.setdefault("include_illustrative", "true")
             q.terms(params, lang)
             if endpoint:
                 from okg.store.remote import Endpoint, EndpointError

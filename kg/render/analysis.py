@@ -67,25 +67,36 @@ def analysis_tables(result, top: int) -> list[TextTable]:
     def jobs(iv, name) -> str:
         return "—" if name is None else iv.format()
 
+    def mark(x) -> str:  # segments and illustrative rows say so (okg.analysis.analyze)
+        return (
+            x.label
+            + (" (segment)" if getattr(x, "segment", False) else "")
+            + (" (illustrative)" if getattr(x, "illustrative", False) else "")
+        )
+
     conc = [
         [
-            c.label,
+            mark(c),
             c.country or "",
             c.hhi.format(),
             "; ".join(f"{m.label} {m.share.format(percent=True)} ({m.basis})" for m in c.markets),
         ]
         for c in result.concentration[:top]
     ]
-    spof = [
-        [
-            f.kind,
-            f.label,
-            f.jobs.format() + (f" (+{f.unknown_terms} unknown)" if f.unknown_terms else ""),
-            str(f.actors_hit),
-            ", ".join(f.countries),
+
+    def failure_rows(items):
+        return [
+            [
+                f.kind,
+                mark(f),
+                f.jobs.format() + (f" (+{f.unknown_terms} unknown)" if f.unknown_terms else ""),
+                str(f.actors_hit),
+                ", ".join(f.countries),
+            ]
+            for f in items[:top]
         ]
-        for f in result.failures[:top]
-    ]
+
+    spof = failure_rows(result.failures)
     exp_cols = ["worst event", "jobs", "worst single failure", "jobs", "scenarios"]
 
     def exp(items):
@@ -113,6 +124,13 @@ def analysis_tables(result, top: int) -> list[TextTable]:
             ["lost", "contract/actor", "jobs at risk", "actors hit", "countries"],
             spof,
             key="failures",
+            right={3},
+        ),
+        TextTable(
+            "Segments stopping as a whole (many firms: not single points of failure)",
+            ["lost", "segment", "jobs at risk", "actors hit", "countries"],
+            failure_rows(getattr(result, "segments", [])),
+            key="segments",
             right={3},
         ),
         TextTable(

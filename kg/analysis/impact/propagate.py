@@ -43,7 +43,7 @@ from okg.analysis.impact.rules.records import ActorState, ContractState, Hit, Re
 from okg.analysis.impact.source_claims import source_claims
 from okg.analysis.impact.status import SEVERITY, Status
 from okg.analysis.impact.timing import Timing, event_timing
-from okg.analysis.projection import cached_projection
+from okg.analysis.projection import cached_projection, for_answers
 from okg.figures.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
@@ -494,6 +494,10 @@ def country_totals(rows: list[Row]) -> list[CountryTotal]:
     return out
 
 
+class IllustrativeEvent(ValueError):
+    """The event rests on illustrative facts and they were not asked for."""
+
+
 def run_impact(
     kg: KnowledgeGraph,
     event: str,
@@ -504,6 +508,7 @@ def run_impact(
     projection: nx.MultiDiGraph | None = None,
     explain: bool = True,
     rules: Registry | None = None,
+    include_illustrative: bool = False,
 ) -> ImpactResult:
     """Propagate *event* (fact-file id, ``SOURCE/ID`` or IRI) through the store at *as_of*.
 
@@ -512,6 +517,8 @@ def run_impact(
     graph to use (default: the store's cached one); ``explain=False`` leaves formulas empty;
     *rules* is the rule registry (default: :data:`okg.analysis.impact.rules.REGISTRY`).
     Raises :class:`okg.analysis.impact.events.EventNotFound` for an unknown event.
+    Illustrative nodes and edges are left out unless *include_illustrative* (then rows on them
+    are marked); an illustrative event then raises :class:`IllustrativeEvent`.
     """
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
@@ -520,9 +527,16 @@ def run_impact(
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     if max_depth is not None and max_depth < 1:
         raise ValueError(f"max depth must be at least 1, got {max_depth}")
-    G = projection if projection is not None else cached_projection(kg)
-    is_event = event in G and EVENT in G.nodes[event]["classes"]
+    full = projection if projection is not None else cached_projection(kg)
+    is_event = event in full and EVENT in full.nodes[event]["classes"]
     iri = str(event) if is_event else resolve_event(kg, event)
+    G = for_answers(full, include_illustrative)
+    if iri in full and iri not in G:
+        name = pick_label(full.nodes[iri]["labels"], iri, lang)
+        raise IllustrativeEvent(
+            f"the event '{name}' rests on illustrative facts (made up to show the model, not from a "
+            "source); pass --include-illustrative to trace it"
+        )
     attrs = (
         G.nodes[iri]
         if iri in G
@@ -576,12 +590,17 @@ def run_scenario(
     lang: str = "en",
     explain: bool = True,
     rules: Registry | None = None,
+    include_illustrative: bool = True,
+    window: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> tuple[list[Row], list[CountryTotal]]:
     """What if the *contracts* were lost and the *actors* stopped, with no dated event: the
     same rules as :func:`run_impact`, every contract counted as running. Returns the rows and
     the country totals; ``explain=False`` leaves the formulas empty (faster, for rankings).
+    *window* (first day, last day) limits the contracts the cascade reaches to those running in
+    it (``okg analyze --as-of D`` passes (D, D)); the seeds themselves are always hit.
     """
-    what_if = Timing("what-if", "impact", (None, None))
+    G = for_answers(G, include_illustrative)
+    what_if = Timing("what-if", "impact", window)
     run = Propagation(G, None, what_if, threshold, max_depth, lang, explain, rules)
     run.seed_scenario(list(contracts), list(actors))
     run.settle()
