@@ -6,3 +6,72 @@ impact; :mod:`okg.viz.layout` places the nodes; :mod:`okg.viz.page` writes one H
 vis-network inlined; :mod:`okg.viz.report` adds an event's tables, explanations and sources;
 :mod:`okg.viz.browser` drives headless Chromium to check and photograph pages. See docs/viz.md.
 """
+
+from __future__ import annotations
+
+from html import escape as _escape
+
+
+class InlinePage:
+    """A page of :mod:`okg.viz.page` shown inline in a notebook: an ``<iframe>`` whose
+    ``srcdoc`` is the whole page, escaped, and sandboxed (its scripts run, but it cannot reach
+    the notebook nor fetch anything). ``html`` is the page itself; :meth:`save` writes it."""
+
+    def __init__(self, html: str, height: int = 640, title: str = ""):
+        self.html, self.height, self.title = html, height, title
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{_escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            f'title="{_escape(self.title, quote=True)}" '
+            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd"></iframe>'
+        )
+
+    def save(self, path) -> str:
+        from pathlib import Path
+
+        Path(path).write_text(self.html, encoding="utf-8")
+        return str(path)
+
+
+def show(
+    kg,
+    event: str | None = None,
+    as_of: str | None = None,
+    lang: str = "en",
+    focus: str | None = None,
+    depth: int = 2,
+    sector: str | None = None,
+    country: str | None = None,
+    max_nodes: int = 2000,
+    height: int = 640,
+) -> InlinePage:
+    """The page ``okg viz`` writes (same options), to show inline in a notebook.
+
+    >>> from okg.store import KnowledgeGraph
+    >>> from okg.terms.resources import data_dir
+    >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+    >>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
+    >>> page = show(kg, event="total-relocation", as_of="2026-02-01")
+    >>> page._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    True
+    """
+    from okg.viz.page import render
+    from okg.viz.style import text
+    from okg.viz.views import network_view, run_event
+
+    result = run_event(kg, event, as_of, lang) if event else None
+    view = network_view(
+        kg,
+        lang,
+        focus=focus,
+        depth=depth,
+        sector=sector,
+        country=country,
+        max_nodes=max_nodes,
+        impact=result,
+    )
+    if result is not None:
+        view.title = f"{text('title', lang)} — {result.event_label}"
+    html = render(view, highlight=result is not None)
+    return InlinePage(html, height, view.title or text("title", lang))
