@@ -267,7 +267,12 @@ def test_ban_json_holds_the_headline_beside_the_estimate(store):
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert "rows" in data and "countries" in data  # existing keys unchanged
-    (headline,) = [c for c in data["source_claims"] if c["unit"] == "jobs"]
+    jobs = [c for c in data["source_claims"] if c["unit"] == "jobs"]
+    (headline,) = [c for c in jobs if c["claim"].endswith("/headline-thousands-of-jobs")]
+    # the article's "unprecedented wave of mass layoffs" has no number: kept, never compared
+    (layoffs,) = [c for c in jobs if c["claim"].endswith("/mass-layoffs-feared")]
+    assert layoffs["source_value"]["known"] is False and layoffs["verdict"] == "unknown"
+    assert layoffs["ratio"] is None and len(jobs) == 2
     assert headline["stated"] == "آلاف" and headline["vague_term"] == "thousands"
     assert (headline["source_value"]["low"], headline["source_value"]["high"]) == (2000, 9999)
     assert (headline["model_value"]["low"], headline["model_value"]["high"]) == (24000, 199999)
