@@ -7,6 +7,7 @@ page with pdftoppm and read its text with pdftotext (poppler-utils, installed by
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import shutil
@@ -129,7 +130,14 @@ def test_summary_counts_estimated_and_illustrative_figures(seed):
         0,
         len(ban.rows) - 1,
     )  # 24,000–199,999 = workforce × shares: outside the "hundreds of thousands" claimed
-    plant = run_event(seed, "eurocar-plant-stoppage", "2026-03-10")
+    from okg.analysis.impact import resolve_event, run_impact
+
+    opt = {"include_illustrative": True}  # illustrative scenarios are traced only when asked
+    if "include_illustrative" not in inspect.signature(run_impact).parameters:
+        opt = {}
+    plant = run_impact(
+        seed, resolve_event(seed, "eurocar-plant-stoppage"), as_of="2026-03-10", **opt
+    )
     assert confidence(plant).illustrative == sum(r.jobs.known for r in plant.rows) > 0
     assert "and <bdi>FR</bdi>" in str(summary(plant)) or "<bdi>FR</bdi> and" in str(summary(plant))
 
@@ -206,6 +214,12 @@ def test_report_pdf_first_page_holds_the_summary(store, tmp_path):
     assert first.index("Summary") < first.index("Assumptions") < first.index("Who is hit")
     whole = pdf_text(pdf)
     assert "Find a node by label" not in whole  # no search box on paper
+    # the interactive network is printed as a still image of the drawn network
+    assert "The network around the event" in whole
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()[2:]
+    assert any(int(line.split()[3]) > 400 for line in images), images  # a wide image
     # the chains and the sources each start a page
     n = pages_of(pdf)
     starts = [pdf_text(pdf, p).strip() for p in range(1, n + 1)]
