@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from okg.analysis.projection import select
+from okg.analysis.projection import illustrative_nodes, select
 from okg.figures.claims import Claim, FigureRules, read_claims
 from okg.figures.intervals import Interval, combine_claims
 from okg.store import KnowledgeGraph
@@ -99,8 +99,11 @@ def _unit(unit: str | None, label: Labels) -> str:
     return "%" if unit == PERCENT else label(unit)
 
 
-def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
-    """The whole drawable graph of the store, labelled in *lang* (see the module doc)."""
+def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = False) -> View:
+    """The whole drawable graph of the store, labelled in *lang* (see the module doc).
+
+    Illustrative nodes (the projection's rule, :func:`okg.analysis.projection.illustrative_nodes`)
+    are left out unless *include_illustrative*; then their labels end in "(illustrative)"."""
     label = Labels(kg, lang)
     types: dict[str, set[str]] = defaultdict(set)
     for x, c in select(kg, Q_TYPES):
@@ -108,6 +111,9 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
     described = {r[0] for r in select(kg, Q_DESCRIBED)}
     category = {x: category_of(ts) for x, ts in types.items()}
     category = {x: c for x, c in category.items() if c}
+    made_up = illustrative_nodes(kg)
+    if not include_illustrative:
+        category = {x: c for x, c in category.items() if x not in made_up}
 
     links = select(kg, Q_LINKS)
     data_nodes = {x for x in described if x in category}
@@ -116,8 +122,14 @@ def extract(kg: KnowledgeGraph, lang: str = "en") -> View:
         if s in data_nodes and o in category and category[o] in REFERENCE:
             drawn.add(o)
     kinds = {c.key: label(c.cls) for c in CATEGORIES}
+    marker = f" ({text('illustrative', lang)})" if made_up & drawn else ""
     nodes = {
-        x: Node(id=x, label=label(x), category=category[x], kind=kinds[category[x]])
+        x: Node(
+            id=x,
+            label=label(x) + (marker if x in made_up else ""),
+            category=category[x],
+            kind=kinds[category[x]],
+        )
         for x in sorted(drawn)
     }
 

@@ -131,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
     "figures": {"en": "Figures", "fr": "Chiffres", "ar": "الأرقام"},
     "sources": {"en": "Sources", "fr": "Sources", "ar": "المصادر"},
     "line": {"en": "line", "fr": "ligne", "ar": "السطر"},
+    "illustrative": {"en": "illustrative", "fr": "illustratif", "ar": "توضيحي"},
     "stated": {"en": "stated as", "fr": "énoncé", "ar": "كما ورد"},
     "impact": {"en": "Impact", "fr": "Impact", "ar": "الأثر"},
     "jobs_at_risk": {"en": "jobs at risk", "fr": "emplois menacés", "ar": "وظائف مهددة"},

@@ -52,13 +52,15 @@ def network_view(
     country: str | None = None,
     max_nodes: int = DEFAULT_BUDGET,
     impact: object | None = None,
+    include_illustrative: bool = False,
 ) -> View:
-    """The view to draw (see the module doc); *impact* is an ImpactResult to highlight."""
+    """The view to draw (see the module doc); *impact* is an ImpactResult to highlight.
+    Illustrative nodes are left out unless *include_illustrative* (then marked)."""
     if max_nodes < 1:
         raise ViewError("--max-nodes must be at least 1")
     if depth < 0:
         raise ViewError("--depth must be 0 or more")
-    view = extract(kg, lang)
+    view = extract(kg, lang, include_illustrative)
     seeds: set[str] | None = None
     if focus:
         seeds = {_need(view, focus, "entity")}
@@ -135,15 +137,22 @@ def mark_impact(view: View, result: object) -> set[str]:
     return set(marked)
 
 
-def run_event(kg: KnowledgeGraph, event: str, as_of: str | None = None, lang: str = "en"):
-    """Resolve *event* and run okg.analysis.impact on it; ViewError if it names no event."""
+def run_event(
+    kg: KnowledgeGraph,
+    event: str,
+    as_of: str | None = None,
+    lang: str = "en",
+    include_illustrative: bool = False,
+):
+    """Resolve *event* and run okg.analysis.impact on it; ViewError if it names no event (or
+    an illustrative one, unless *include_illustrative*)."""
     from okg.analysis.impact import resolve_event, run_impact
 
     try:
         iri = resolve_event(kg, event)
     except ValueError as exc:
         raise ViewError(str(exc)) from None
-    kwargs: dict[str, object] = {"as_of": as_of}
+    kwargs: dict[str, object] = {"as_of": as_of, "include_illustrative": include_illustrative}
     if "lang" in inspect.signature(run_impact).parameters:
         kwargs["lang"] = lang
     try:
@@ -158,9 +167,10 @@ def event_view(
     lang: str = "en",
     depth: int = 1,
     max_nodes: int = DEFAULT_BUDGET,
+    include_illustrative: bool = False,
 ) -> View:
     """The network around an event: what it reaches and *depth* hops more, paths marked."""
-    view = extract(kg, lang)
+    view = extract(kg, lang, include_illustrative)
     reached = mark_impact(view, result)
     view = subview(view, neighbourhood(view, reached, depth))
     return group_firms(view, max_nodes)

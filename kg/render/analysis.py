@@ -14,9 +14,7 @@ fr-ban-vote,assahafa,okg:Regulation,effective 2026-08-01,French ban
 
 from __future__ import annotations
 
-import json
-
-from okg.render.tables import TextTable, print_tables, render
+from okg.render.tables import TextTable, json_text, md_text, print_tables, render
 
 # -- okg impact --list --------------------------------------------------------------------------
 
@@ -52,7 +50,7 @@ def events_json(events, lang: str) -> str:
         }
         for e in events
     ]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 NO_EVENTS = "The store has no events; load fact files with 'okg build'."
@@ -153,11 +151,13 @@ def analysis_tables(result, top: int) -> list[TextTable]:
 def render_analysis(result, fmt: str, top: int) -> str:
     """The analysis as ``json`` (every row, :meth:`to_dict`), ``md`` or ``csv`` (*top* rows)."""
     if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(result.to_dict())
     tables = analysis_tables(result, top)
     if fmt == "md":
         text = render(tables, "md")
-        return text + "\n## Assumptions\n\n" + "".join(f"- {a}\n" for a in result.assumptions)
+        return (
+            text + "\n## Assumptions\n\n" + "".join(f"- {md_text(a)}\n" for a in result.assumptions)
+        )
     return render(tables, fmt)
 
 

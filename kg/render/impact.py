@@ -239,7 +239,7 @@ def markdown(result: ImpactResult, top: int | None = None) -> str:
     ]
     for i, r in enumerate(shown, 1):
         out.append(
-            f"| {i} | {_md(r.label)} | {_md(r.site_label or '')} | {r.country or ''} | "
+            f"| {i} | {_md(r.label + (' (illustrative)' if r.illustrative else ''))} | {_md(r.site_label or '')} | {r.country or ''} | "
             f"{_pct(r.revenue_share_lost)} | {_jobs(r)} | {r.depth} | "
             f"{_md(_status(r, result))} |"
         )
