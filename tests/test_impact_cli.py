@@ -78,7 +78,6 @@ def test_depth_and_threshold_options(store):
     done = okg(
         "impact",
         "eurocar-plant-stoppage",
-        "--include-illustrative",  # the automotive example is illustrative (issue 11)
         "--max-depth",
         "1",
         "--format",
@@ -92,15 +91,7 @@ def test_depth_and_threshold_options(store):
     actors = {r["actor"].rsplit("/", 1)[-1] for r in json.loads(done.stdout)["rows"]}
     assert actors == {"eurocar"}
     deep = json.loads(
-        okg(
-            "impact",
-            "eurocar-plant-stoppage",
-            "--include-illustrative",
-            "--format",
-            "json",
-            "--store",
-            store,
-        ).stdout
+        okg("impact", "eurocar-plant-stoppage", "--format", "json", "--store", store).stdout
     )
     assert {"harness-alpha", "harness-beta", "atlas-contact"} <= {
         r["actor"].rsplit("/", 1)[-1] for r in deep["rows"]
@@ -130,17 +121,7 @@ def test_errors_are_one_line(store, args, message):
 
 
 def test_top_and_list_markdown(store):
-    done = okg(
-        "impact",
-        "eurocar-plant-stoppage",
-        "--include-illustrative",
-        "--top",
-        "1",
-        "--format",
-        "md",
-        "--store",
-        store,
-    )
+    done = okg("impact", "eurocar-plant-stoppage", "--top", "1", "--format", "md", "--store", store)
     assert done.exit_code == 0, done.output
     ranks = [
         line.split("|")[1].strip()

@@ -283,3 +283,17 @@ def test_arabic_summary_reads_right_to_left_with_ranges_in_order(seed, tmp_path)
         )
         assert x[0] < x[1], (lo, hi, x)
         assert browser.errors == []
+
+
+def test_report_pdf_without_chromium_is_a_one_line_error(store, tmp_path, monkeypatch):
+    import okg.viz.browser
+
+    monkeypatch.setattr(okg.viz.browser, "available", lambda executable="": False)
+    pdf = tmp_path / "r.pdf"
+    res = runner.invoke(
+        app,
+        ["report", "total-relocation", "--as-of", "2026-02-01", "--out", str(pdf)]
+        + ["--store", store],
+    )
+    assert res.exit_code == 1 and "error: pdf:" in res.output and "is not installed" in res.output
+    assert "Traceback" not in res.output and not pdf.exists()
