@@ -97,7 +97,7 @@ from okg.figures.claims import (
 )
 from okg.store import KnowledgeGraph
 from okg.store.sparql import term_to_sparql
-from okg.terms.namespaces import DERIVED_GRAPH, OKG, OKGD, sparql_prologue
+from okg.terms.namespaces import DERIVED_GRAPH, OKG, OKGD, SOURCE_GRAPH_PREFIX, sparql_prologue
 from rdflib import URIRef
 
 OKG_NS = str(OKG)
@@ -443,6 +443,25 @@ def _node_attributes(
         for cs in a["quantities"].values():
             cs.sort(key=lambda c: (c.source or "", c.quantity))
     return attrs
+
+
+Q_DESCRIBED_IN = f"""
+SELECT DISTINCT ?x ?g WHERE {{
+  GRAPH ?g {{ ?x a ?t }} FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))
+}}"""
+
+
+def illustrative_nodes(kg: KnowledgeGraph) -> set[str]:
+    """Every node of the store the projection's rule calls illustrative (marked ``okg:illustrative
+    true`` in a source graph, and in every source graph that describes it), projected or not."""
+    marked: dict[str, set[str]] = {}
+    for x, g in select(kg, Q_ILLUSTRATIVE):
+        marked.setdefault(str(x), set()).add(str(g))
+    described: dict[str, set[str]] = {}
+    for x, g in select(kg, Q_DESCRIBED_IN):
+        if str(x) in marked:
+            described.setdefault(str(x), set()).add(str(g))
+    return {x for x, gs in marked.items() if described.get(x, set()) <= gs}
 
 
 def real_only(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -6,7 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from okg.cli.common import LangOption, StoreOption, console, fail, open_store
+from okg.cli.common import (
+    IncludeIllustrativeOption,
+    LangOption,
+    StoreOption,
+    console,
+    fail,
+    open_store,
+)
 
 OutOption = Annotated[Path, typer.Option("--out", help="The HTML file to write.")]
 ShotOption = Annotated[
@@ -62,6 +69,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOption = "en",
         screenshot: ShotOption = None,
         store: StoreOption = None,
+        include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
         """Write the dependency network as one HTML page that works offline."""
         from okg.viz.page import write
@@ -70,7 +78,7 @@ def register(app: typer.Typer) -> None:
 
         with open_store(store, read_only=True) as kg:
             try:
-                result = run_event(kg, event, as_of, lang) if event else None
+                result = run_event(kg, event, as_of, lang, include_illustrative) if event else None
                 view = network_view(
                     kg,
                     lang,
@@ -80,6 +88,7 @@ def register(app: typer.Typer) -> None:
                     country=country,
                     max_nodes=max_nodes,
                     impact=result,
+                    include_illustrative=include_illustrative,
                 )
             except ViewError as exc:
                 fail(str(exc))
@@ -109,6 +118,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOption = "en",
         screenshot: ShotOption = None,
         store: StoreOption = None,
+        include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
         """Write an event's impact report (summary, tables, network, explanations, sources) as
         one HTML page, or as a PDF laid out for print when --out ends in .pdf (needs chromium)."""
@@ -119,8 +129,14 @@ def register(app: typer.Typer) -> None:
 
         with open_store(store, read_only=True) as kg:
             try:
-                result = run_event(kg, event, as_of, lang)
-                view = event_view(kg, result, lang, max_nodes=max_nodes)
+                result = run_event(kg, event, as_of, lang, include_illustrative)
+                view = event_view(
+                    kg,
+                    result,
+                    lang,
+                    max_nodes=max_nodes,
+                    include_illustrative=include_illustrative,
+                )
             except ViewError as exc:
                 fail(str(exc))
             blocks = report_blocks(kg, result, lang)

@@ -3,8 +3,10 @@
 The event's node rule: for each of the event's outbound relations marked ``okg:impactEffect``
 (``okg:Loss`` or ``okg:Gain``), in IRI order, the rule registered for the target's class and
 that effect is applied with the whole target (fraction 100 %, depth 1, named by the event
-itself so the target's dates do not matter). A target no rule handles gets a note and is not
-counted.
+itself so the target's dates do not matter). An event with ``okg:share`` (``share: 40%``: it
+takes away part of each contract it terminates or relocates) loses that share of each target
+instead of the whole, so the provider loses share × the contract's revenue share. A target no
+rule handles gets a note and is not counted.
 
 >>> from okg.analysis.impact.rules import REGISTRY
 >>> from okg.terms.namespaces import OKG
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from okg.analysis.impact.propagate import Propagation
     from okg.analysis.impact.rules.registry import Registry
 
+SHARE = str(OKG.share)
+"""On an event: the share of each contract it terminates or relocates that it takes away."""
+
 EFFECT_IRIS = {name: iri for iri, name in _EFFECTS.items()}
 """The projection's effect names (``"loss"``, ``"gain"``) to the effect individuals' IRIs."""
 
@@ -48,11 +53,15 @@ def effect_iri(name: str) -> str:
 @rule(OKG.Event, name="event-seeding")
 class EventSeeding(Rule):
     def visit(self, run: Propagation, event: str, depth: int) -> None:
+        taken = ONE
+        if run.G.nodes[event]["quantities"].get(SHARE):
+            taken, _ = run.share_of(event, SHARE)  # the share of each contract lost
         for _, target, key, d in sorted(run.G.out_edges(event, keys=True, data=True)):
             if d["effect"] is None:
                 continue
             effect = effect_iri(d["effect"])
-            hit = Hit(ONE, 1, [run.step(event, target, key)], explicit=True)
+            fraction = taken if d["effect"] == "loss" else ONE
+            hit = Hit(fraction, 1, [run.step(event, target, key)], explicit=True)
             if not run.hit(target, effect, hit):
                 text = NO_RULE.get(effect, "{label}: a {effect} of this kind of thing has no rule.")
                 run.note(text.format(label=run.label(target), effect=d["effect"]))
