@@ -624,6 +624,9 @@ class DocumentMapper:
                     f"unknown prefix in '{text}'; known: {', '.join(sorted(voc.prefixes))}",
                 )
                 return None
+            if re.search(r'[\s<>"{}|\\^`]', str(target)):  # not an IRI: never reaches SPARQL
+                sink.add(line, key, f"'{text}' is not a valid name (no spaces nor <>\"{{}}|\\^`)")
+                return None
             types = voc.types_of(target) or self.resolver(target)
             if types and not self._module_allowed(target, line, key):
                 return None

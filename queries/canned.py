@@ -312,13 +312,117 @@ def resolve(name_or_path: str) -> CannedQuery:
     return queries[name_or_path]
 
 
+_TOKEN = re.compile(
+    r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[A-Za-z_][\w-]*:?|\S"
+)
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def query_form(text: str) -> tuple[str, int]:
+    """The query's form (SELECT, CONSTRUCT, ASK, DESCRIBE, or the update keyword it starts
+    with) and the line of the file it is on, after comments and PREFIX/BASE declarations.
+
+    >>> query_form("# c\\nPREFIX ex: <http://x#>\\n\\nask { ?s ?p ?o }")
+    ('ASK', 4)
+    >>> query_form("PREFIX : <urn:x>\\nINSERT DATA { :a :b :c }")
+    ('INSERT', 2)
+    """
+    expect_iri = False
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok.startswith("#"):
+            continue
+        if expect_iri:
+            expect_iri = not tok.startswith("<")
+            continue
+        word = tok.upper()
+        if word in ("PREFIX", "BASE"):
+            expect_iri = True
+            continue
+        return word.rstrip(":"), text.count("\n", 0, m.start()) + 1
+    return "", 1
+
+
+_POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+
+def _file_position(message: str, offset: int, where: str) -> str:
+    """An engine's parse error with its position in the user's own lines (okg's prefix
+    declarations, *offset* lines, come first in what the engine saw)."""
+    m = _POSITION.search(message)
+    first = message.strip().splitlines()[0] if message.strip() else "syntax error"
+    if not m or int(m.group(1)) <= offset:
+        return f"{where}: {first}"
+    line, col = int(m.group(1)) - offset, m.group(2)
+    what = _POSITION.sub("", first, count=1).replace("error :", "").strip(" :")
+    return f"{where}:{line}:{col}: syntax error: {what}"
+
+
+def _answer(target, q: CannedQuery, text: str, form: str) -> Rows:
+    from okg.store.sparql import Rows
+    from rdflib import Literal
+
+    if not hasattr(target, "backend"):
+        if form != "SELECT":
+            raise QueryError(f"{q.path or q.name}: --endpoint runs SELECT queries only, not {form}")
+        return target.select(text, q.name)
+    if form == "ASK":
+        return Rows(["answer"], [(Literal(target.backend.ask(text)),)])
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        triples = sorted(target.backend.construct(text), key=lambda t: tuple(map(str, t)))
+        return Rows(["subject", "predicate", "object"], [tuple(t) for t in triples])
+    return target.backend.select(text)
+
+
+def _within(seconds: float, call):
+    """*call()*, or QueryError when it has not answered within *seconds*. The embedded engine
+    cannot cancel a query: it runs in a daemon thread that okg stops waiting for (the process
+    then exits, which ends it)."""
+    import threading
+
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=run, name="okg-query", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise QueryTimeout(seconds)
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+class QueryTimeout(QueryError):
+    """The local time limit (``--timeout``) passed before the embedded store answered."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"no answer within {seconds:g} s (--timeout); stopped waiting (the embedded "
+            "engine cannot cancel a running query; okg exits, which ends it)"
+        )
+
+
 def run_query(
-    target, name: str | CannedQuery, params: dict[str, str] | None = None, lang: str = "en"
+    target,
+    name: str | CannedQuery,
+    params: dict[str, str] | None = None,
+    lang: str = "en",
+    timeout: float | None = None,
 ) -> Rows:
     """Run a canned query (or a user's ``.rq`` file) on a KnowledgeGraph or an Endpoint.
 
     *params* are the raw texts (as on the command line); they are typed by the query header
-    and bound with a VALUES block, never pasted.
+    and bound with a VALUES block, never pasted. A user's CONSTRUCT or DESCRIBE is answered as
+    rows of subject, predicate, object, an ASK as one row ``answer``; an update is refused.
+    *timeout* (seconds) limits the wait for the embedded store (``QueryTimeout``); on an
+    endpoint the HTTP client has its own.
 
     >>> from okg.store import KnowledgeGraph
     >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
@@ -329,15 +433,28 @@ def run_query(
     from okg.terms.namespaces import sparql_prologue
 
     q = name if isinstance(name, CannedQuery) else resolve(name)
+    where = f"query file {q.path}" if q.path else f"query {q.name!r}"
+    form, form_line = query_form(q.text)
+    if form in UPDATE_KEYWORDS or form == "WITH":
+        raise QueryError(
+            f"{where}:{form_line}: {form} is an update; okg query runs SELECT, CONSTRUCT, ASK "
+            "and DESCRIBE queries only (the store is changed by okg build and okg remove)"
+        )
     terms = q.terms(params or {}, lang)
+    prologue = sparql_prologue()
     try:
-        text = sparql_prologue() + bind(q.text, terms)
+        text = prologue + bind(q.text, terms)
     except BindingError as exc:
         raise QueryError(f"query '{q.name}': {exc}") from None
-    if hasattr(target, "backend"):
-        rows = target.backend.select(text)
-    else:
-        rows = target.select(text, q.name)
+    try:
+        if timeout and hasattr(target, "backend"):
+            rows = _within(timeout, lambda: _answer(target, q, text, form))
+        else:
+            rows = _answer(target, q, text, form)
+    except SyntaxError as exc:  # pyoxigraph's parse errors: positions in the file's own lines
+        raise QueryError(_file_position(str(exc), prologue.count("\n"), where)) from None
+    if not hasattr(target, "backend"):  # a server hiding okg's graphs answers nothing: say so
+        target.check_default_graph()
     if len(q.columns) == len(rows.columns):  # the header's names for the projected variables
         rows.columns = list(q.columns)
     return rows

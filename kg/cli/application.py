@@ -81,8 +81,45 @@ def _register_commands() -> None:
 _register_commands()
 
 
+DEBUG_ENV = "OKG_DEBUG"
+"""Set to 1 to let an unexpected error end with its Python traceback (for a bug report)."""
+
+
+def unexpected_error_line(exc: BaseException) -> str:
+    """The one line printed for an error no command handled: its type, its first line and how
+    to see the traceback.
+
+    >>> unexpected_error_line(KeyError("x"))
+    "error: unexpected KeyError: 'x' (run with OKG_DEBUG=1 for the traceback)"
+    """
+    from okg.render.tables import term_text
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    what = (
+        f"{type(exc).__name__}: {term_text(text, newlines=False)}" if text else type(exc).__name__
+    )
+    return f"error: unexpected {what[:500]} (run with {DEBUG_ENV}=1 for the traceback)"
+
+
 def main() -> None:
-    app()
+    """Run the command line. Every error a command foresees is already one line; anything else
+    is turned into one line here too (never a traceback), unless $OKG_DEBUG is set."""
+    import os
+    import sys
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:  # the reader went away (okg ... | head): nothing more to say
+        sys.stderr.close()
+        os._exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last guard: one line, no traceback
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        sys.stderr.write(unexpected_error_line(exc) + "\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

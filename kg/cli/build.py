@@ -123,6 +123,10 @@ def register(app: typer.Typer) -> None:
                 kg = KnowledgeGraph.open(path, read_only=True)
             except OSError as exc:
                 fail(str(exc))
+            except RuntimeError as exc:  # RocksDB: garbage in the store folder's files
+                from okg.cli.common import store_error
+
+                fail(f"the store at {path} cannot be opened: {store_error(exc)}")
         resolver = kg.types_of if kg else None
         voc = load_vocabulary()
         try:

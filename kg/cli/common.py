@@ -73,6 +73,32 @@ IncludeIllustrativeOption = Annotated[
 ]
 
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Read from this SPARQL server's query URL instead of the store (after okg push; "
+        "basic auth from $OKG_ENDPOINT_USER and $OKG_ENDPOINT_PASSWORD).",
+        show_default=False,
+    ),
+]
+
+
+def open_reader(store: Path | None, endpoint: str | None):
+    """The store to read: the SPARQL server at *endpoint* (read-only; its default graph is
+    checked first) or else the local store, read-only."""
+    if not endpoint:
+        return open_store(store, read_only=True)
+    from okg.store.reader import open_endpoint
+    from okg.store.remote import EndpointError
+
+    try:
+        return open_endpoint(endpoint)
+    except EndpointError as exc:
+        fail(str(exc))
+        raise  # unreachable
+
+
 class _LazyConsole:
     """A rich console created on first use (rich is not imported for ``--help``)."""
 
@@ -88,6 +114,13 @@ class _LazyConsole:
             # no file given: rich writes to whatever sys.stdout / sys.stderr is at print time
             self._console = Console(stderr=self._stderr, soft_wrap=True)
         return self._console
+
+    def print(self, *objects, **kwargs) -> None:
+        """rich's print, with terminal escapes and control characters removed from texts."""
+        from okg.render.tables import term_text
+
+        kwargs.setdefault("emoji", False)
+        self.get().print(*(term_text(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.get(), name)
@@ -148,8 +181,20 @@ def open_store(store: Path | None, create: bool = False, read_only: bool = False
     except OSError as exc:
         fail(str(exc))
         raise  # unreachable
+    except RuntimeError as exc:  # RocksDB: garbage in the store folder's files
+        fail(f"the store at {path} cannot be opened: {store_error(exc)}")
+        raise  # unreachable
     _OPEN[str(path)] = kg
     return kg
+
+
+def store_error(exc: BaseException) -> str:
+    """The first line of a store engine's error, with what to do when it says the files are
+    corrupt."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "orrupt" in text or "IO error" in text:
+        text += "; the store's files are damaged: remove the folder and run okg build again"
+    return text
 
 
 def close_stores() -> None:

@@ -67,7 +67,15 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = None,
         endpoint: EndpointOption = None,
         update_endpoint: UpdateOption = None,
-        timeout: TimeoutOption = 30.0,
+        timeout: Annotated[
+            float | None,
+            typer.Option(
+                "--timeout",
+                help="Seconds per HTTP request (default 30); on the embedded store, the most "
+                "to wait for the answer (default: no limit).",
+                show_default=False,
+            ),
+        ] = None,
         retries: RetriesOption = 3,
         include_illustrative: IncludeIllustrativeOption = False,
     ) -> None:
@@ -101,11 +109,11 @@ def register(app: typer.Typer) -> None:
 
                 errors = (QueryError, EndpointError)
                 target = Endpoint(
-                    endpoint, update_url=update_endpoint, timeout=timeout, attempts=retries
+                    endpoint, update_url=update_endpoint, timeout=timeout or 30.0, attempts=retries
                 )
             else:
                 target = open_store(store, read_only=True)
-            rows = run_query(target, q, params, lang)
+            rows = run_query(target, q, params, lang, timeout=None if endpoint else timeout)
         except errors as exc:  # evaluated when raised: EndpointError only with --endpoint
             fail(str(exc))
             return
@@ -151,7 +159,7 @@ def register(app: typer.Typer) -> None:
             endpoint, update_url=update_endpoint, gsp_url=gsp, timeout=timeout, attempts=retries
         )
         try:
-            counts = push(kg.dataset(), ep)
+            counts = push(kg.dataset(), ep, status=kg.status())
         except EndpointError as exc:
             fail(str(exc))
             return

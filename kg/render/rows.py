@@ -16,11 +16,10 @@ n,name
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
-from okg.render.tables import TextTable, to_csv, to_markdown
+from okg.render.tables import TextTable, json_text, to_csv, to_markdown
 
 
 def cell(v) -> str:
@@ -60,7 +59,7 @@ def render(rows, fmt: str) -> str:
     """The rows as ``csv``, ``json`` or a Markdown table (``md``); UTF-8 text, Arabic kept."""
     if fmt == "json":
         data = [{c: json_value(v) for c, v in zip(rows.columns, r, strict=True)} for r in rows.rows]
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data)
     if fmt == "csv":
         return to_csv([rows_table(rows)])
     if fmt == "md":
@@ -115,4 +114,4 @@ def render_catalog(queries: dict, fmt: str) -> str:
         }
         for q in queries.values()
     ]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
