@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from okg.analysis.impact.result import ImpactResult, Row, Step
 from okg.figures.intervals import Interval
-from okg.render.tables import TextTable, print_table, rich_table, to_csv
+from okg.render.tables import TextTable, json_text, md_text, print_table, rich_table, to_csv
 
 
 def short(iri: str) -> str:
@@ -59,6 +59,21 @@ def source_claim_lines(result: ImpactResult) -> list[str]:
     return lines
 
 
+def range_lines(row: Row) -> list[str]:
+    """A job figure of differing claims, briefly: both ranges and which one fed the row (a
+    conflict has only its envelope), then what a breakdown leaves unexplained."""
+    r = row.ranges
+    if r is None:
+        return []
+    out = []  # a conflict is named by its own line (claims_rule), with the envelope used
+    if r.consistent is not None:
+        out = [
+            f"claims consistent: consistent {r.consistent.format()}, envelope "
+            f"{r.envelope.format()}; {row.range_used} used (--range)"
+        ]
+    return out + [x.text() for x in r.remainders if x.unexplained]
+
+
 def explanation_lines(row: Row, rank: int, result: ImpactResult) -> list[str]:
     """The plain-text explanation of one row: formula, claims with quotes, chain of edges."""
     what = "jobs created" if row.effect == "gain" else jobs_heading(result)
@@ -78,6 +93,8 @@ def explanation_lines(row: Row, rank: int, result: ImpactResult) -> list[str]:
         )
     if row.conflict:
         lines.append(f"   conflicting claims: {row.claims_rule}")
+    if row.ranges is not None:
+        lines.extend(f"   {x}" for x in range_lines(row))
     for c in row.claims:
         if not (row.conflict or c.quotes):
             continue
@@ -190,9 +207,7 @@ def render_impact(result: ImpactResult, fmt: str, top: int | None = None) -> str
     """The impact as ``json`` (everything, :meth:`ImpactResult.to_dict`), ``md`` (the report)
     or ``csv`` (the ranked rows, then the totals by country)."""
     if fmt == "json":
-        import json
-
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(result.to_dict())
     if fmt == "md":
         return markdown(result, top)
     if fmt == "csv":
@@ -218,7 +233,7 @@ def _with_unknown(iv: Interval, n: int) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
 
 
 def markdown(result: ImpactResult, top: int | None = None) -> str:
@@ -239,14 +254,14 @@ def markdown(result: ImpactResult, top: int | None = None) -> str:
     ]
     for i, r in enumerate(shown, 1):
         out.append(
-            f"| {i} | {_md(r.label + (' (illustrative)' if r.illustrative else ''))} | {_md(r.site_label or '')} | {r.country or ''} | "
+            f"| {i} | {_md(r.label + (' (illustrative)' if r.illustrative else ''))} | {_md(r.site_label or '')} | {_md(r.country or '')} | "
             f"{_pct(r.revenue_share_lost)} | {_jobs(r)} | {r.depth} | "
             f"{_md(_status(r, result))} |"
         )
     out += ["", "## Jobs by country", "", "| country | lost | created | net |", "|---|---|---|---|"]
     for ct in result.countries:
         out.append(
-            f"| {ct.country} | {_with_unknown(ct.lost, ct.lost_unknown_terms)} | "
+            f"| {_md(ct.country)} | {_with_unknown(ct.lost, ct.lost_unknown_terms)} | "
             f"{_with_unknown(ct.created, ct.created_unknown_terms)} | "
             f"{ct.net.format()} |"
         )
