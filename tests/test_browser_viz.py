@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, hover, open_checked, synthetic_store
@@ -38,6 +39,12 @@ SEED = [
 IMG = "<img src=x onerror=window.__pwned=1;alert(1)>"
 SCRIPT = "</script><script>window.__pwned=2;alert(2)</script>"
 runner = CliRunner()
+
+
+def fact_line(path: Path, fact: str) -> int:
+    """The line of ``- id: FACT`` in a fact file (the line the loader records)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, t in enumerate(lines, 1) if t.strip() == f"- id: {fact}")
 
 
 def js(value: str) -> str:
@@ -88,7 +95,7 @@ def test_seed_network_draws_every_node_and_edge(browser, seed, pages):
     )
     assert tip[0] is True
     assert "تنذر هذه الخطوة بفقدان حوالي 163 موظفًا" in tip[1] and "146–180" in tip[1]
-    assert "line 167" in tip[1]
+    assert f"line {fact_line(SEED[0], 'ikanbi-jobs-163')}" in tip[1]
     assert "146–180" in hover(browser, JOBS_163)
 
 
@@ -182,7 +189,8 @@ def test_hostile_labels_and_quotes_show_as_text_and_run_nothing(browser, hostile
     open_checked(browser, page, "hostile.png")
     assert browser.evaluate(NOTHING_RAN) is True
     evil = ID + "evil-firm"
-    assert browser.evaluate(f"okgNetwork.body.data.nodes.get({js(evil)}).label") == IMG
+    drawn = browser.evaluate(f"okgNetwork.body.data.nodes.get({js(evil)}).label")
+    assert drawn.replace("\n", " ") == IMG  # wrapped at spaces
     tip = hover(browser, evil)
     assert IMG in tip and SCRIPT in tip and "<b>bold</b> href" in tip
     assert browser.evaluate("document.querySelectorAll('div.vis-tooltip *').length") > 0

@@ -66,13 +66,20 @@ def test_extract_seed_nodes_edges_figures_sources(seed):
     assert (fig.stated, fig.interval.format()) == ("about 163", "about 163 (146–180)")
     assert "approximate" in fig.text() and "146–180" in fig.text()
     src = w.sources[0]
-    assert "line 167" in src.meta and "totalenergies-ikanbi-2025.yaml" in src.meta
+    line = fact_line(SEED[0], "ikanbi-jobs-163")
+    assert f"line {line}" in src.meta and "totalenergies-ikanbi-2025.yaml" in src.meta
     assert [q.lang for q in src.quotes] == ["ar"] and "163" in src.quotes[0].text
     edge = {(e.source, e.target): e.label for e in v.edges}
     assert edge[(CONTRACT, IKANBI)] == "provider"
     assert edge[(JOBS_163, IKANBI)] == "employer"
     # conflicting claims are combined (hull), not added: about 163 and more than 150
     assert v.nodes[IKANBI].jobs.format() == "146–180"
+
+
+def fact_line(path: Path, fact: str) -> int:
+    """The line of ``- id: FACT`` in a fact file (the line the loader records)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, t in enumerate(lines, 1) if t.strip() == f"- id: {fact}")
 
 
 def test_extract_open_and_unknown_figures(seed):

@@ -172,13 +172,30 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
         if x in nodes:
             nodes[x].attributes.append((label(p), v))
     _add_sources(kg, nodes, text("line", lang))
+    outgoing: dict[str, list[Edge]] = defaultdict(list)
+    for e in edges:
+        outgoing[e.source].append(e)
     for n in nodes.values():
         n.figures.sort(key=lambda f: (f.name, f.stated))
         n.attributes = sorted(set(n.attributes))
         if not label.has(n.id) and n.figures:  # unlabelled facts: their kind and first figure
             n.label = f"{n.kind}: {n.figures[0].stated or n.figures[0].interval.format()}"
+        elif not label.has(n.id):  # e.g. a membership: what it links, never its raw id
+            n.label = _linked_label(n, outgoing.get(n.id, []), nodes)
     edges.sort(key=lambda e: (e.source, e.relation, e.target))
     return View(nodes=nodes, edges=edges, lang=lang, kinds=kinds)
+
+
+def _linked_label(n: Node, out: list[Edge], nodes: dict[str, Node]) -> str:
+    """The label of an unlabelled fact with no figure: the labels of what it links to (*out*,
+    its edges), then its other values (a membership: ``Daniel Kohn, IKANBI (general
+    manager)``)."""
+    linked = sorted((e.relation, nodes[e.target].label) for e in out)
+    names = ", ".join(dict.fromkeys(lab for _r, lab in linked))
+    values = ", ".join(v for _k, v in n.attributes if v not in ("true", "false"))
+    if names and values:
+        return f"{names} ({values})"
+    return names or values or n.kind
 
 
 def _set_jobs(

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -30,18 +31,130 @@ def layout(
     nodes: Sequence[str],
     edges: Iterable[tuple[str, str]],
     order: Callable[[str], object] | None = None,
+    boxes: Mapping[str, Box] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """x, y (pixels) for every node; *order* sorts nodes for the spiral fallback.
 
     Each connected component is laid out alone, then the components are packed in rows,
-    largest first, so that small islands do not drift to the far edges of the page.
+    largest first, so that small islands do not drift to the far edges of the page. With
+    *boxes* (each node's shape and label box around its centre, :func:`label_box`), nodes are
+    then pushed apart until no two boxes overlap (:func:`separate`).
     """
     g = nx.Graph()
     g.add_nodes_from(sorted(nodes))
     g.add_edges_from((a, b) for a, b in edges if a != b and a in g and b in g)
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
     placed = [_component(g.subgraph(c), order) for c in comps]
-    return _pack(placed)
+    pos = _pack(placed)
+    if boxes:  # drawn closer first, then pushed apart as far as their labels need
+        pos = separate({k: (x * COMPACT, y * COMPACT) for k, (x, y) in pos.items()}, boxes)
+    return pos
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node's box around its centre, in pixels: half its width, and how far it reaches
+    above and below the centre (the shape above, the label under the shape)."""
+
+    half_width: float
+    above: float
+    below: float
+
+
+CHAR_WIDTH = 0.62  # an upper bound of the average advance of Noto/DejaVu Sans, in ems
+LINE_HEIGHT = 1.25
+GAP = 6.0  # the least room between two boxes
+COMPACT = 0.5  # the spring layout is shrunk by this before labels push nodes apart
+
+
+def label_box(lines: Sequence[str], size: float, font: float) -> Box:
+    """The box of a node drawn by vis-network with its label under the shape: *lines* of text
+    of *font* pixels (width estimated from the number of characters), a shape of radius
+    *size*.
+
+    >>> label_box(["IKANBI"], 10, 20)
+    Box(half_width=37.2, above=10, below=43.0)
+    """
+    chars = max((len(line) for line in lines), default=0)
+    half = max(size, chars * font * CHAR_WIDTH / 2)
+    below = size + 3 + len(lines) * font * LINE_HEIGHT + 5 if lines else size
+    return Box(round(half, 2), size, round(below, 2))
+
+
+def overlaps(
+    pos: Mapping[str, tuple[float, float]], boxes: Mapping[str, Box], gap: float = 0.0
+) -> list[tuple[str, str]]:
+    """The pairs of nodes whose boxes (widened by *gap* / 2 on each side) overlap."""
+    rects = sorted(
+        (
+            pos[k][0] - b.half_width - gap / 2,
+            pos[k][0] + b.half_width + gap / 2,
+            pos[k][1] - b.above - gap / 2,
+            pos[k][1] + b.below + gap / 2,
+            k,
+        )
+        for k, b in boxes.items()
+        if k in pos
+    )
+    out = []
+    for i, (_l1, r1, t1, b1, k1) in enumerate(rects):
+        for l2, _r2, t2, b2, k2 in rects[i + 1 :]:
+            if l2 >= r1:
+                break
+            if t2 < b1 and t1 < b2:
+                out.append((k1, k2))
+    return out
+
+
+def separate(
+    pos: Mapping[str, tuple[float, float]],
+    boxes: Mapping[str, Box],
+    gap: float = GAP,
+    rounds: int = 300,
+) -> dict[str, tuple[float, float]]:
+    """Push overlapping boxes apart, each pair along the axis where they overlap least, half
+    the way each, until no two boxes come closer than *gap*. If that does not settle within
+    *rounds*, the layout is spread out by a quarter and the pushing starts again. Seeded by
+    the input only: deterministic.
+
+    >>> b = Box(50, 10, 30)
+    >>> p = separate({"a": (0.0, 0.0), "b": (10.0, 5.0)}, {"a": b, "b": b})
+    >>> overlaps(p, {"a": b, "b": b})
+    []
+    """
+    cur = {k: (float(x), float(y)) for k, (x, y) in pos.items()}
+    keys = [k for k in sorted(cur) if k in boxes]
+    for _spread in range(8):
+        for _ in range(rounds):
+            pairs = overlaps(cur, boxes, gap)
+            if not pairs:
+                return {k: (round(x, 1), round(y, 1)) for k, (x, y) in cur.items()}
+            for a, b in pairs:
+                (xa, ya), (xb, yb) = cur[a], cur[b]
+                ba, bb = boxes[a], boxes[b]
+                dx = xb - xa
+                ox = ba.half_width + bb.half_width + gap - abs(dx)
+                # b below a: a's bottom against b's top, else the other way round
+                if yb >= ya:
+                    oy = ya + ba.below + gap - (yb - bb.above)
+                else:
+                    oy = yb + bb.below + gap - (ya - ba.above)
+                if ox <= 0 or oy <= 0:
+                    continue
+                if ox <= oy:
+                    step = ox / 2 + 0.5
+                    sign = 1.0 if dx > 0 or (dx == 0 and a < b) else -1.0
+                    cur[a] = (xa - sign * step, ya)
+                    cur[b] = (xb + sign * step, yb)
+                else:
+                    step = oy / 2 + 0.5
+                    sign = 1.0 if yb >= ya else -1.0
+                    cur[a] = (xa, ya - sign * step)
+                    cur[b] = (xb, yb + sign * step)
+        cur = {k: (x * 1.25, y * 1.25) for k, (x, y) in cur.items()}
+    if overlaps(cur, {k: boxes[k] for k in keys}, gap):
+        raise RuntimeError("the labels could not be separated")
+    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in cur.items()}
 
 
 def _component(

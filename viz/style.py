@@ -14,9 +14,11 @@ vocabulary (countries, markets, activities...) end a path when views are cut aro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from okg.terms.namespaces import OKG
 from rdflib import URIRef
 
@@ -202,6 +204,16 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "المصادر متعارضة؛ احتُفظ بكل الادعاءات",
     },
     "none": {"en": "Nothing is reached.", "fr": "Rien n'est atteint.", "ar": "لا شيء يتأثر."},
+    "facets": {
+        "en": "Show reference nodes",
+        "fr": "Afficher les nœuds de référence",
+        "ar": "إظهار العقد المرجعية",
+    },
+    "node_list": {
+        "en": "Nodes shown, as a list",
+        "fr": "Nœuds affichés, en liste",
+        "ar": "العقد المعروضة في قائمة",
+    },
 }
 
 
@@ -209,3 +221,111 @@ def text(key: str, lang: str, **fields: object) -> str:
     """The page's own words for *key* in *lang* (English if missing), with *fields* filled in."""
     words = TEXT[key].get(lang) or TEXT[key]["en"]
     return words.format(**fields) if fields else words
+
+
+FACETS: tuple[str, ...] = ("country", "sector", "activity", "language")
+"""Reference categories hidden by default on a network page and shown by a checkbox (facet).
+
+Their information stays on the nodes that point to them, as tooltip lines (``country:
+Belgium``)."""
+
+LRI, PDI = "\u2066", "\u2069"
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_RUN = re.compile(r"[^\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\n]+")
+_STRONG_OR_DIGIT = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")
+_TRIM = " \t:;,.،؛"
+
+
+def _trim(run: str) -> tuple[int, int]:
+    """Start and end of the part of *run* to isolate: without the spaces and separators around
+    it, and without a bracket that is not closed inside it."""
+    a, b = 0, len(run)
+    while True:
+        start, end = a, b
+        while a < b and run[a] in _TRIM:
+            a += 1
+        while b > a and run[b - 1] in _TRIM:
+            b -= 1
+        part = run[a:b]
+        if part.endswith("(") or part.endswith(")") and part.count(")") > part.count("("):
+            b -= 1
+        elif part.startswith(")") or part.startswith("(") and part.count("(") > part.count(")"):
+            a += 1
+        if (a, b) == (start, end):
+            return a, b
+
+
+def ltr_runs(text: str) -> list[tuple[str, bool]]:
+    """*text* cut into parts; the parts marked True are left-to-right runs to isolate in a
+    right-to-left page: figures, ranges (``15 to 20%``, ``−199,999 to −24,000``), codes and
+    Latin names, i.e. a stretch with no right-to-left letter that holds a digit or a Latin
+    letter, without the spaces, separators and unmatched brackets around it.
+
+    >>> ltr_runs("حصة النشاط: 15 to 20% (تقريبي)")
+    [('حصة النشاط: ', False), ('15 to 20%', True), (' (تقريبي)', False)]
+    """
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in _RUN.finditer(text):
+        run = m.group()
+        if not _STRONG_OR_DIGIT.search(run):
+            continue
+        a, b = _trim(run)
+        if a >= b or not _STRONG_OR_DIGIT.search(run[a:b]):
+            continue
+        s, e = m.start() + a, m.start() + b
+        if s > at:
+            out.append((text[at:s], False))
+        out.append((text[s:e], True))
+        at = e
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
+
+
+def isolate(text: str) -> str:
+    """*text* with every left-to-right run (:func:`ltr_runs`) between the Unicode isolates LRI
+    and PDI, for text that a script or the canvas draws (tooltips, node labels).
+
+    A left-to-right isolate, not a first-strong one (FSI): ``15–20%`` holds no strong letter,
+    and an FSI would take the right-to-left direction around it and show ``20%–15``.
+
+    >>> isolate("العمق: 2") == "العمق: " + LRI + "2" + PDI
+    True
+    """
+    if not isinstance(text, str) or not _STRONG_OR_DIGIT.search(text):
+        return text
+    return "".join(f"{LRI}{part}{PDI}" if ltr else part for part, ltr in ltr_runs(text))
+
+
+def isolate_html(text: object) -> Markup:
+    """*text* escaped, each left-to-right run in ``<bdi dir="ltr">`` (for the page's HTML).
+
+    Markup (built by okg code, e.g. :mod:`okg.viz.summary`) is kept, except that its bare
+    ``<bdi>`` elements with no right-to-left letter get ``dir="ltr"``.
+
+    >>> str(isolate_html("نحو 15–20%، <i>"))
+    'نحو <bdi dir="ltr">15–20%</bdi>، <bdi dir="ltr">&lt;i&gt;</bdi>'
+    """
+    if isinstance(text, Markup):  # built by okg code: only its bare <bdi> get a direction
+        return Markup(_BARE_BDI.sub(_bdi_direction, str(text)))
+    return Markup("").join(
+        Markup('<bdi dir="ltr">{}</bdi>').format(part) if ltr else escape(part)
+        for part, ltr in ltr_runs(str(text))
+    )
+
+
+_BARE_BDI = re.compile(r"<bdi>([^<]*)</bdi>")
+
+
+def _bdi_direction(m: re.Match) -> str:
+    """A ``<bdi>`` without ``dir`` takes the first strong letter's direction, and the page's
+    when it holds none: ``<bdi>15–20%</bdi>`` shows ``20%–15`` in Arabic. Without any
+    right-to-left letter it is made ``dir="ltr"``."""
+    if _RTL.search(m.group(1)):
+        return m.group(0)
+    return f'<bdi dir="ltr">{m.group(1)}</bdi>'
+
+
+def has_rtl(text: str) -> bool:
+    return bool(_RTL.search(text))

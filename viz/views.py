@@ -106,6 +106,9 @@ def mark_impact(view: View, result: object) -> set[str]:
         event.lines.append((text("status", lang), result.timing))
     for row in result.rows:
         jobs_key = "jobs_at_risk" if row.effect == "loss" else "jobs"
+        # one label per figure: the badge goes on the actor (on the site if the actor is not
+        # drawn); the site's tooltip still has the figure
+        badged = False
         for node in (row.actor, row.site):
             imp = mark(node)
             if imp is None:
@@ -113,7 +116,11 @@ def mark_impact(view: View, result: object) -> set[str]:
             imp.lines.append((text(jobs_key, lang), f"{row.jobs.format()} ({row.status})"))
             sign = "" if row.effect == "loss" else "+"
             badge = f"{sign}{row.jobs.format()} {text(jobs_key, lang)}"
-            imp.badge = badge if not imp.badge or imp.badge == badge else f"{imp.badge}; {badge}"
+            if not badged:
+                badged = True
+                imp.badge = (
+                    badge if not imp.badge or badge in imp.badge else f"{imp.badge}; {badge}"
+                )
             if row.revenue_share_lost is not None:
                 imp.lines.append(
                     (text("revenue_lost", lang), row.revenue_share_lost.format(percent=True))

@@ -63,7 +63,7 @@
 
   data.nodes.forEach(function (n) { n.title = details(n.id); });
   data.edges.forEach(function (e) {
-    var t = el("div", "okg-tip okg-text", e.label);
+    var t = el("div", "okg-tip okg-text", e.text || e.label);
     t.dir = "auto";
     e.title = t;
   });
@@ -74,11 +74,53 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.okgNetwork = network;
   window.okgReady = false;
+  // --event: zoom to what the event reaches (the rest is faded by its colours).
+  function fitView() {
+    var reached = data.reached.filter(function (id) {
+      var n = nodes.get(id);
+      return n && !n.hidden;
+    });
+    if (reached.length) {
+      network.fit({ nodes: reached, animation: false });
+    } else {
+      network.fit({ animation: false });
+    }
+  }
+  window.okgFit = fitView;
   network.once("afterDrawing", function () {
-    network.fit({ animation: false });
+    fitView();
     window.okgReady = true;
     document.body.setAttribute("data-ready", "1");
   });
+
+  // Facets: reference nodes (countries, sectors, activities, languages) are hidden until
+  // their box is ticked; the ones an event reaches stay shown. The text list follows.
+  var list = document.getElementById("okg-node-list");
+  var listCount = document.getElementById("okg-list-count");
+  function syncList() {
+    if (!list) { return; }
+    var shown = 0;
+    Array.prototype.forEach.call(list.children, function (li) {
+      var n = nodes.get(li.getAttribute("data-id"));
+      li.hidden = !n || !!n.hidden;
+      if (!li.hidden) { shown += 1; }
+    });
+    if (listCount) { listCount.textContent = String(shown); }
+  }
+  function setFacet(key, on) {
+    var changes = nodes.get({ filter: function (n) { return n.category === key && !n.reached; } })
+      .map(function (n) { return { id: n.id, hidden: !on }; });
+    nodes.update(changes);
+    syncList();
+  }
+  window.okgFacet = setFacet;
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-facet]"), function (box) {
+    box.checked = false;
+    box.addEventListener("change", function () {
+      setFacet(box.getAttribute("data-facet"), box.checked);
+    });
+  });
+  syncList();
 
   var panel = document.getElementById("okg-details");
   function show(id) {
@@ -98,16 +140,22 @@
     if (q !== last.query) {
       var hits = [];
       Object.keys(data.info).forEach(function (id) {
-        if (String(data.info[id].label).toLowerCase().indexOf(q) !== -1) { hits.push(id); }
+        if (String(data.info[id].plain).toLowerCase().indexOf(q) !== -1) { hits.push(id); }
       });
       hits.sort(function (a, b) {
-        return String(data.info[a].label).length - String(data.info[b].label).length;
+        return String(data.info[a].plain).length - String(data.info[b].plain).length;
       });
       last = { query: q, hits: hits, at: -1 };
     }
     if (!last.hits.length) { status.textContent = T.no_match; return null; }
     last.at = (last.at + 1) % last.hits.length;
     var id = last.hits[last.at];
+    var hit = nodes.get(id);
+    if (hit && hit.hidden) {  // a hidden reference node: tick its facet first
+      var box = document.querySelector('input[data-facet="' + hit.category + '"]');
+      if (box) { box.checked = true; }
+      setFacet(hit.category, true);
+    }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: false });
     show(id);
