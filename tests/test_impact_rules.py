@@ -372,7 +372,10 @@ def test_breakdown_and_conflicting_headcounts(tmp_path):
     r = run_impact(build(tmp_path, facts), "end", as_of="2026-02-01")
     (row,) = [x for x in r.rows if x.effect == "loss"]
     assert (row.jobs.low, row.jobs.high) == (90, 110)  # hull of [90, 110] and 30 + 60
-    assert row.conflict and "30 permanent + 60 temporary = 90" in row.claims_rule
+    # about 100 (90-110) and 30 + 60 = 90 overlap at 90: consistent, not a conflict
+    assert not row.conflict and "30 permanent + 60 temporary = 90" in row.claims_rule
+    assert (row.ranges.consistent.low, row.ranges.consistent.high) == (90, 90)
+    assert row.ranges.remainders[0].unexplained == 10  # 100 - (30 + 60)
 
 
 def test_gains_create_the_attributed_jobs(tmp_path):

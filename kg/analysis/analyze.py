@@ -228,6 +228,7 @@ def _failures(
     max_depth: int | None,
     lang: str,
     window: Window = EVER,
+    figure_range: str = "envelope",
 ) -> list[tuple[FailurePoint, list[Row]]]:
     out = []
     for n in sorted(G):
@@ -248,6 +249,7 @@ def _failures(
             lang=lang,
             explain=False,
             window=window,
+            figure_range=figure_range,
         )
         jobs, unknown = _lost_jobs(countries)
         hit = {r.actor for r in rows if r.effect == "loss"}
@@ -335,6 +337,7 @@ def analyze(
     lang: str = "en",
     as_of: dt.date | str | None = None,
     include_illustrative: bool = False,
+    figure_range: str = "envelope",
 ) -> Analysis:
     """Concentration, single points of failure and exposure for the whole store.
 
@@ -342,6 +345,8 @@ def analyze(
     and in every cascade: the same rule as impact's); without it, every contract counts. Facts
     marked illustrative are left out unless *include_illustrative* (then rows on them are
     marked). Industry segments are ranked apart from firms and contracts (``segments``).
+    *figure_range* is the range of a job figure made of several claims that propagates
+    (``envelope`` or ``consistent``, as in :func:`okg.analysis.impact.run_impact`).
     """
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
@@ -349,7 +354,7 @@ def analyze(
     full = cached_projection(kg)
     G = for_answers(full, include_illustrative)
     concentration = market_concentration(G, lang, window)
-    found = _failures(G, threshold, max_depth, lang, window)
+    found = _failures(G, threshold, max_depth, lang, window, figure_range)
     failures = [fr for fr in found if not fr[0].segment]
     segments = [fr[0] for fr in found if fr[0].segment]
     scenarios: list[tuple[str, str, list[Row]]] = []
@@ -366,6 +371,7 @@ def analyze(
             projection=G,
             explain=False,
             include_illustrative=True,  # G is already the graph to answer from
+            figure_range=figure_range,
         )
         scenarios.append(("event", e.label(lang), r.rows))
     scenarios += [("failure", f.label, rows) for f, rows in failures]

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         Exit 0: all checks ran and passed; 1: problems found; 2: no problems found but HermiT
         could not run (no Java: say --no-reasoner to skip it).
         """
-        from okg.analysis.conflicts import find_conflicts
+        from okg.analysis.conflicts import compare_claims
         from okg.render.analysis import conflict_lines
 
         kg = open_store(store, read_only=True)
@@ -88,7 +88,11 @@ def register(app: typer.Typer) -> None:
         say("Quotes checked against the source documents:")
         for share in quote_shares(graph):
             say(f"  - {share.line()}")
-        for line in conflict_lines(find_conflicts(kg, lang)):
+        compared = compare_claims(kg, lang)
+        for line in conflict_lines([c for c in compared if c.is_conflict]):
+            say(line)
+        consistent = [c for c in compared if not c.is_conflict]
+        for line in conflict_lines(consistent, "Consistent claims (they differ but overlap)"):
             say(line)
         from okg.analysis.identity import shared_identifier_lines
 

@@ -13,10 +13,22 @@ from okg.cli.common import (
     StoreOption,
     console,
     fail,
+    one_of,
     open_store,
     say,
     write,
 )
+
+RangeOption = Annotated[
+    str,
+    typer.Option(
+        "--range",
+        **one_of(("envelope", "consistent"), "range", "--range"),
+        help="Range of a job figure made of several claims that propagates: envelope (their "
+        "hull, conservative when a source may be wrong) or consistent (their intersection: "
+        "what holds if every source is right). See docs/impact.md.",
+    ),
+]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -103,6 +115,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOption = "en",
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
+        figure_range: RangeOption = "envelope",
     ) -> None:
         """Propagate an event's impact: affected firms and segments ranked by jobs at risk,
         totals by country, and each row's chain of sourced edges and formula."""
@@ -127,6 +140,7 @@ def register(app: typer.Typer) -> None:
                 max_depth=max_depth,
                 lang=lang,
                 include_illustrative=include_illustrative,
+                figure_range=figure_range,
             )
         except (EventNotFound, IllustrativeEvent) as exc:
             fail(str(exc))
@@ -160,6 +174,7 @@ def register(app: typer.Typer) -> None:
         lang: LangOption = "en",
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
+        figure_range: RangeOption = "envelope",
     ) -> None:
         """Market concentration (Herfindahl) of each actor, single points of failure ranked by
         jobs at risk, and the countries and sectors most exposed."""
@@ -174,6 +189,7 @@ def register(app: typer.Typer) -> None:
             lang=lang,
             as_of=day,
             include_illustrative=include_illustrative,
+            figure_range=figure_range,
         )
         if format == "table":
             print_analysis(result, console, top)

@@ -46,7 +46,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from okg.figures.intervals import UNKNOWN, Interval, combine_claims, total
+from okg.figures.intervals import (
+    UNKNOWN,
+    ClaimRanges,
+    Interval,
+    combine_claims,
+    intersect_claims,
+    total,
+)
 from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX, sparql_prologue
 
 Row = Sequence[str | None]
@@ -388,8 +395,108 @@ class Breakdown:
         return [c for _, cs in self.parts for c in cs]
 
     def value(self) -> Interval:
-        """The sum of the parts given, each part's claims combined by their hull first."""
+        """The sum of the parts given, each part's claims combined by their hull first (the
+        breakdown's envelope)."""
         return total(combine_claims(c.value for c in cs) for _, cs in self.given)[0]
+
+    def consistent_value(self) -> Interval | None:
+        """The sum of the parts given, each part's claims intersected first: what the parts
+        add up to if every claim about them is right; ``None`` when the claims about some part
+        do not overlap."""
+        parts = [intersect_claims(c.value for c in cs) for _, cs in self.given]
+        if any(p is None for p in parts):
+            return None
+        return total(parts)[0]
+
+    def ranges(self) -> ClaimRanges:
+        """The breakdown as one claim for the total, in both ranges."""
+        return ClaimRanges(self.consistent_value(), self.value())
+
+    def points(self) -> Fraction | None:
+        """The sum of the parts' point values ("about 50" + "about 100" = 150) when the
+        breakdown is complete and every part's claims give one and the same point value."""
+        if not self.complete:
+            return None
+        acc = Fraction(0)
+        for _, cs in self.parts:
+            pts = {c.value.point for c in cs}
+            if len(pts) != 1 or None in pts:
+                return None
+            acc += pts.pop()
+        return acc
+
+    def text(self) -> str:
+        """``about 50 + about 100``: the parts' claims as stated."""
+        return " + ".join(c.stated or c.value.format() for c in self.claims())
+
+
+@dataclass(frozen=True)
+class Remainder:
+    """What a breakdown leaves unexplained of one claim about the total.
+
+    ``unexplained`` = the total claim's point value − the sum of the parts' point values (both as the
+    sources stated them: "about 163" − ("about 50" + "about 100") = 13); ``range`` = the
+    total claim's interval − the parts' consistent sum, by interval arithmetic (146–180 −
+    135–165 = −19 to 45): the remainder the stated ranges allow. Positive: jobs of the total in
+    no part; negative: the parts hold more than the total.
+    """
+
+    total_fact: str
+    total_stated: str
+    parts_stated: str
+    prop: str
+    unexplained: Fraction
+    range: Interval
+
+    def text(self, unit: str = "jobs") -> str:
+        """``13 jobs of the total are in no part of the breakdown (about 163 − (about 50 +
+        about 100))``."""
+        n = self.unexplained
+        how = f"{self.total_stated} − ({self.parts_stated})"
+        if n == 0:
+            return f"the parts account for the whole total ({how} = 0)"
+        num = Interval(abs(n), abs(n)).format()
+        if n > 0:
+            return f"{num} {unit} of the total are in no part of the breakdown ({how} = {num})"
+        return f"the parts hold {num} {unit} more than the total ({how} = −{num})"
+
+
+@dataclass(frozen=True)
+class FigureRanges:
+    """The claims about one figure read two ways, and what its breakdowns leave unexplained.
+
+    ``consistent``: the intersection of every claim (direct claims, and each complete
+    breakdown's sum of its parts' intersections), what holds if every source is right;
+    ``None`` when it is empty: a real ``conflict``. ``envelope``: the hull of the claims
+    (:func:`okg.figures.intervals.combine_claims`), each breakdown counted as the sum of its
+    parts' hulls. ``differ``: the claims do not all give the same interval. ``witness``: when
+    in conflict, the two claims that do not overlap (the one with the highest low end, the one
+    with the lowest high end), as stated. ``remainders``: one :class:`Remainder` per claim about
+    the total with a point value and complete breakdown whose parts all have one.
+    """
+
+    consistent: Interval | None
+    envelope: Interval
+    differ: bool
+    witness: tuple[str, str] | None = None
+    remainders: tuple[Remainder, ...] = ()
+
+    @property
+    def conflict(self) -> bool:
+        return self.consistent is None
+
+    @property
+    def shown(self) -> bool:
+        """Worth showing beside the figure: the claims differ, or a breakdown leaves a
+        remainder."""
+        return self.differ or any(r.unexplained for r in self.remainders)
+
+    def ranges(self) -> ClaimRanges:
+        return ClaimRanges(self.consistent, self.envelope)
+
+    def pick(self, which: str) -> Interval:
+        """See :meth:`okg.figures.intervals.ClaimRanges.pick`."""
+        return self.ranges().pick(which)
 
 
 @dataclass(frozen=True)
@@ -413,6 +520,75 @@ class SameFigure:
         """Direct claims, then the breakdowns' claims, then the finer ones."""
         parts = [c for b in self.breakdowns for c in b.claims()]
         return list(self.claims) + parts + list(self.finer)
+
+
+def figure_ranges(fig: SameFigure) -> FigureRanges:
+    """Both ranges of *fig* and its remainders (see :class:`FigureRanges`). With no claim about
+    the whole, the figure is the sum of the parts given (each breakdown's, the first one's when
+    there are several). The result does not depend on the order of the claims.
+
+    >>> from okg.figures.intervals import Interval
+    >>> t = Claim("urn:t", "urn:p", Interval.of(146, 180, 163), stated="about 163")
+    >>> a = Claim("urn:a", "urn:p", Interval.of(45, 55, 50), stated="about 50")
+    >>> b = Claim("urn:b", "urn:p", Interval.of(90, 110, 100), stated="about 100")
+    >>> fig = SameFigure(None, "urn:p", (), (t,), (Breakdown("urn:k", "urn:all",
+    ...     (("urn:A", (a,)), ("urn:B", (b,)))),))
+    >>> r = figure_ranges(fig)
+    >>> r.consistent.format(), r.envelope.format(), r.remainders[0].text()
+    ('146–165', '135–180', '13 jobs of the total are in no part of the breakdown (about 163 − (about 50 + about 100) = 13)')
+    """
+    named: list[tuple[str, Interval | None, Interval]] = [
+        (c.stated or c.value.format(), c.value, c.value) for c in fig.claims
+    ]
+    sums = [b for b in fig.breakdowns if b.complete] if fig.claims else list(fig.breakdowns[:1])
+    part_conflict: tuple[str, str] | None = None
+    for b in fig.breakdowns:
+        for _, cs in b.given:
+            if part_conflict is None and intersect_claims(c.value for c in cs) is None:
+                part_conflict = non_overlapping(
+                    [(c.stated or c.value.format(), c.value) for c in cs]
+                )
+    for b in sums:
+        named.append((b.text(), b.consistent_value(), b.value()))
+    envelope = combine_claims(e for _, _, e in named) if named else UNKNOWN
+    if part_conflict is not None:
+        consistent, witness = None, part_conflict
+    else:
+        consistent = intersect_claims(c for _, c, _ in named) if named else UNKNOWN
+        witness = None if consistent is not None else non_overlapping([(n, c) for n, c, _ in named])
+    differ = len({(e.known, e.low, e.high) for _, _, e in named}) > 1 or part_conflict is not None
+    remainders = []
+    for b in fig.breakdowns:
+        pts = b.points()
+        cons = b.consistent_value()
+        if pts is None or cons is None:
+            continue
+        for c in fig.claims:
+            if c.value.known and c.value.point is not None:
+                remainders.append(
+                    Remainder(
+                        c.fact,
+                        c.stated or c.value.format(),
+                        b.text(),
+                        b.prop,
+                        c.value.point - pts,
+                        c.value - cons,
+                    )
+                )
+    return FigureRanges(consistent, envelope, differ, witness, tuple(remainders))
+
+
+def non_overlapping(named: list[tuple[str, Interval]]) -> tuple[str, str] | None:
+    """The claim with the highest low end and the one with the lowest high end, when they do
+    not overlap (ties broken by text, so the order of the claims does not matter)."""
+    known = [(n, v) for n, v in named if v.known]
+    lows = [(v.low, n) for n, v in known if v.low is not None]
+    highs = [(v.high, n) for n, v in known if v.high is not None]
+    if not lows or not highs:
+        return None
+    lo = max(lows, key=lambda t: (t[0], t[1]))
+    hi = min(highs, key=lambda t: (t[0], t[1]))
+    return (lo[1], hi[1]) if lo[0] > hi[0] else None
 
 
 def _sort_key(key: tuple) -> tuple:

@@ -262,7 +262,8 @@ UNIT = Interval(Fraction(0), Fraction(1))
 
 
 def combine_claims(claims: Iterable[Interval]) -> Interval:
-    """Combine conflicting claims about the same figure: the hull of the claims.
+    """The *envelope* of claims about the same figure: their hull (the *consistent* range,
+    their intersection, is :func:`intersect_claims`).
 
     An open upper side ("more than 150") does not widen the maximum set by the bounded claims:
     when at least one claim has a high end, the result's high is the largest high among the
@@ -313,3 +314,74 @@ def total(terms: Iterable[Interval]) -> tuple[Interval, int]:
     if unknown:
         return Interval(acc.low, None), unknown
     return acc, 0
+
+
+def intersect_claims(claims: Iterable[Interval]) -> Interval | None:
+    """The *consistent* range of claims about one figure: what holds if every claim is right.
+
+    The intersection of the known claims: the largest low end to the smallest high end (an
+    open side bounds nothing). ``None`` when it is empty: some two claims do not overlap (on a
+    line, a set of intervals has a common point exactly when every two of them overlap), which
+    is a real conflict. Unknown claims add nothing; all unknown (or none) gives unknown. The
+    point value is kept only when every claim that has one gives the same and it lies inside.
+
+    >>> intersect_claims([Interval.of(146, 180, 163), Interval.of(151, open_high=True),
+    ...                   Interval.of(135, 165, 150)]).format()
+    '151–165'
+    >>> intersect_claims([Interval.of(146, 180, 163), Interval.of(151, open_high=True)]).format()
+    'about 163 (151–180)'
+    >>> intersect_claims([Interval.of(100), Interval.of(30) + Interval.of(40)]) is None
+    True
+    """
+    known = [c for c in claims if c.known]
+    if not known:
+        return UNKNOWN
+    lows = [c.low for c in known if c.low is not None]
+    highs = [c.high for c in known if c.high is not None]
+    lo = max(lows) if lows else None
+    hi = min(highs) if highs else None
+    if lo is not None and hi is not None and lo > hi:
+        return None
+    points = {c.point for c in known if c.point is not None}
+    pt = points.pop() if len(points) == 1 else None
+    if pt is not None and not Interval(lo, hi).contains(pt):
+        pt = None
+    return Interval(lo, hi, pt)
+
+
+@dataclass(frozen=True)
+class ClaimRanges:
+    """Two ranges of claims about one figure: ``consistent`` (:func:`intersect_claims`, ``None``
+    when the claims conflict) and ``envelope`` (:func:`combine_claims`, the hull).
+
+    >>> r = claim_ranges([Interval.of(146, 180, 163), Interval.of(151, open_high=True)])
+    >>> r.consistent.bounds_text(), r.envelope.bounds_text(), r.conflict
+    ('151–180', '146–180', False)
+    """
+
+    consistent: Interval | None
+    envelope: Interval
+
+    @property
+    def conflict(self) -> bool:
+        """No value satisfies every claim: some two claims do not overlap."""
+        return self.consistent is None
+
+    def pick(self, which: str) -> Interval:
+        """The range called *which* (``consistent`` or ``envelope``); a conflict has no
+        consistent range, so it gives the envelope."""
+        if which not in RANGES:
+            raise ValueError(f"unknown range {which!r}; expected one of {', '.join(RANGES)}")
+        if which == "consistent" and self.consistent is not None:
+            return self.consistent
+        return self.envelope
+
+
+RANGES = ("envelope", "consistent")
+"""The ranges a figure made of several claims can feed on (the first is the default)."""
+
+
+def claim_ranges(claims: Iterable[Interval]) -> ClaimRanges:
+    """Both ranges of *claims* (see :class:`ClaimRanges`)."""
+    claims = list(claims)
+    return ClaimRanges(intersect_claims(claims), combine_claims(claims))

@@ -73,9 +73,12 @@ ASSUMPTIONS = {
     "some are in a regulation's scope loses an unknown fraction (0 to 100%).",
     "segments": "Jobs of a sub-segment are part of its parent segment's jobs: when the parent's "
     "figure is known they are shown but counted once, within the parent.",
-    "claims": "Conflicting claims about the same figure are combined by their hull; an open upper "
-    "side does not widen the maximum set by bounded claims; a permanent + temporary "
-    "breakdown counts as one more claim for the total.",
+    "claims": "Claims about the same figure that differ are read two ways: the consistent "
+    "range (their intersection: what holds if every source is right) and the envelope (their "
+    "hull; an open upper side does not widen the maximum set by bounded claims); a permanent + "
+    "temporary breakdown counts as one more claim for the total. Claims with no common value "
+    "conflict. The envelope feeds propagation unless --range consistent is given (a conflict "
+    "keeps its envelope).",
 }
 
 
@@ -98,8 +101,10 @@ class Propagation:
         lang: str,
         explain: bool = True,
         rules: Registry | None = None,
+        figure_range: str = "envelope",
     ):
         self.G = G
+        self.figure_range = figure_range
         self.explain = explain
         self.event = event
         self.timing = timing
@@ -337,7 +342,7 @@ class Propagation:
             workforces.update(self.workforces_of(a))
         for c in self.lost:
             workforces.update(self.attributed_to(c))
-        figures = job_figures(G, workforces)
+        figures = job_figures(G, workforces, self.figure_range)
         rows: list[Row] = []
         with_rows: set[str] = set()
         for fig in figures:
@@ -416,6 +421,8 @@ class Propagation:
             claims=fig.claims if fig else [],
             conflict=bool(fig and fig.conflict),
             claims_rule=fig.rule if fig else None,
+            ranges=fig.ranges if fig and fig.ranges and fig.ranges.shown else None,
+            range_used=fig.range_used if fig else self.figure_range,
             illustrative=bool(G.nodes[actor].get("illustrative")),
         )
 
@@ -509,6 +516,7 @@ def run_impact(
     explain: bool = True,
     rules: Registry | None = None,
     include_illustrative: bool = False,
+    figure_range: str = "envelope",
 ) -> ImpactResult:
     """Propagate *event* (fact-file id, ``SOURCE/ID`` or IRI) through the store at *as_of*.
 
@@ -516,6 +524,9 @@ def run_impact(
     *max_depth* bounds the cascade (1: only what the event hits directly). *projection* is the
     graph to use (default: the store's cached one); ``explain=False`` leaves formulas empty;
     *rules* is the rule registry (default: :data:`okg.analysis.impact.rules.REGISTRY`).
+    *figure_range* is the range of a job figure made of several claims that propagates:
+    ``envelope`` (their hull, the default) or ``consistent`` (their intersection; a figure whose
+    claims conflict keeps its envelope), see docs/impact.md.
     Raises :class:`okg.analysis.impact.events.EventNotFound` for an unknown event.
     Illustrative nodes and edges are left out unless *include_illustrative* (then rows on them
     are marked); an illustrative event then raises :class:`IllustrativeEvent`.
@@ -549,11 +560,11 @@ def run_impact(
         info = next(e for e in list_events(kg) if e.iri == iri)
         dates = info.dates
     timing = event_timing(dates, effective, as_of)
-    run = Propagation(G, iri, timing, threshold, max_depth, lang, explain, rules)
+    run = Propagation(G, iri, timing, threshold, max_depth, lang, explain, rules, figure_range)
     run.run()
     rows = run.rows()
     contracts = run.contracts()
-    if any(c.claims and c.conflict for c in rows):
+    if any(c.claims and (c.conflict or c.ranges is not None) for c in rows):
         run.used.add("claims")
     if any(r.illustrative for r in rows):
         run.note(
@@ -592,6 +603,7 @@ def run_scenario(
     rules: Registry | None = None,
     include_illustrative: bool = True,
     window: tuple[dt.date | None, dt.date | None] = (None, None),
+    figure_range: str = "envelope",
 ) -> tuple[list[Row], list[CountryTotal]]:
     """What if the *contracts* were lost and the *actors* stopped, with no dated event: the
     same rules as :func:`run_impact`, every contract counted as running. Returns the rows and
@@ -601,7 +613,7 @@ def run_scenario(
     """
     G = for_answers(G, include_illustrative)
     what_if = Timing("what-if", "impact", window)
-    run = Propagation(G, None, what_if, threshold, max_depth, lang, explain, rules)
+    run = Propagation(G, None, what_if, threshold, max_depth, lang, explain, rules, figure_range)
     run.seed_scenario(list(contracts), list(actors))
     run.settle()
     rows = run.rows()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from okg.analysis.impact.status import Status
-from okg.figures.claims import Claim
+from okg.figures.claims import Claim, FigureRanges
 from okg.figures.intervals import Interval
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ def plain(value: object) -> object:
         return d
     if isinstance(value, ClaimInfo):
         return value.to_plain()
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dt.date):
@@ -123,6 +126,11 @@ class Row:
     claims_rule: str | None = None
     included_in: str | None = None
     illustrative: bool = False
+    ranges: FigureRanges | None = None
+    """When the job figure's claims differ: its consistent range (``None`` on a conflict), its
+    envelope and what its breakdowns leave unexplained (:func:`okg.figures.claims.figure_ranges`)."""
+    range_used: str = "envelope"
+    """The range of the job figure that ``jobs`` was computed from."""
 
 
 @dataclass

@@ -43,7 +43,7 @@ class ContractGain(Rule):
                 for _, p, d in G.out_edges(c, data=True)
                 if d["weight"] and ACTOR in run.classes(p)
             )
-            figures = job_figures(G, run.attributed_to(c))
+            figures = job_figures(G, run.attributed_to(c), run.figure_range)
             for p in providers:
                 chain = st.chain + [run.step(c, p, _key(G, c, p))]
                 if not figures:
