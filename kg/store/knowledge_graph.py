@@ -27,8 +27,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from okg.loaders import LoadError, SourceBundle, load_vocabulary, read_files
 from okg.store.backends import (
     Backend,
     OxigraphBackend,
@@ -50,9 +50,12 @@ from okg.terms.namespaces import (
     sparql_prologue,
 )
 from okg.terms.resources import ontology_dir, queries_dir
-from okg.terms.vocabulary import CORE_FILES, Vocabulary
+from okg.terms.vocabulary import CORE_FILES, Vocabulary, load_vocabulary
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:  # the loaders are imported when a load needs them (fast start of read commands)
+    from okg.loaders import SourceBundle
 
 STORE_ENV = "OKG_STORE"
 STATUS_GRAPH = GRAPH["status"]
@@ -295,6 +298,8 @@ class KnowledgeGraph:
     ) -> list[SourceBundle]:
         """Check every file (and the shapes), then replace each source's graph; all or nothing."""
         paths = list(paths)
+        from okg.loaders import LoadError, read_files
+
         bundles = read_files(paths, self.voc, resolver=self.types_of, progress=progress)
         if check_shapes:
             if progress:
