@@ -227,3 +227,15 @@ def test_arabic_page_isolates_figures_in_html_and_tooltips(seed):
     en_html = render(en_view).split('<script type="application/json"')[0]
     # only the page's own counts are isolated there (facets and the list)
     assert en_html.count('<bdi dir="ltr">') == en_html.count("data-facet=")
+
+
+def test_arabic_labels_do_not_cut_a_run_across_lines(seed):
+    result = run_event(seed, "total-relocation", lang="ar")
+    data = payload(network_view(seed, lang="ar", impact=result), highlight=True)
+    cut = 0
+    for n in data["nodes"]:
+        for line in n["label"].split("\n"):
+            assert line.count(LRI) == line.count(PDI), line
+        cut += n["label"].count(LRI)
+    assert cut > 10  # the seed has Latin names and figures in its Arabic labels
+    assert any("\u00a0" in n["label"] for n in data["nodes"])  # "more than 150" kept whole

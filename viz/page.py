@@ -22,7 +22,16 @@ import jinja2
 import pyvis
 from okg.viz.layout import label_box, layout
 from okg.viz.model import Node, View
-from okg.viz.style import CATEGORIES, CATEGORY, FACETS, GROUP, isolate, isolate_html, text
+from okg.viz.style import (
+    CATEGORIES,
+    CATEGORY,
+    FACETS,
+    GROUP,
+    isolate,
+    isolate_html,
+    ltr_runs,
+    text,
+)
 from pyvis.network import Network
 
 HERE = Path(__file__).parent
@@ -73,7 +82,9 @@ def wrap(label: str, width: int = LINE_CHARS, max_lines: int = MAX_LINES) -> lis
     ['TotalEnergies', 'French-language', 'customer service at…']
     """
     lines: list[str] = []
-    for word in label.split():
+    for word in label.split(" "):
+        if not word:
+            continue
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
@@ -90,10 +101,17 @@ def shown_by_default(node: Node, highlight: bool) -> bool:
     return node.category not in FACETS or (highlight and node.impact is not None)
 
 
-def label_lines(node: Node, highlight: bool) -> list[str]:
+def _unbroken(text: str) -> str:
+    """*text* with the spaces inside its left-to-right runs made no-break spaces, so that
+    wrapping a right-to-left label does not cut ``more than 150`` (and its isolate) in two."""
+    return "".join(part.replace(" ", "\u00a0") if ltr else part for part, ltr in ltr_runs(text))
+
+
+def label_lines(node: Node, highlight: bool, rtl: bool = False) -> list[str]:
     """The lines drawn under a node: its label wrapped, then its impact badge (one per
-    figure: an actor's jobs at risk are drawn on the actor only)."""
-    lines = wrap(_short(node.label))
+    figure: an actor's jobs at risk are drawn on the actor only). In a right-to-left page
+    the left-to-right runs are not cut."""
+    lines = wrap(_unbroken(_short(node.label)) if rtl else _short(node.label))
     if highlight and node.impact is not None and node.impact.badge:
         lines.append(node.impact.badge)
     return lines
@@ -102,7 +120,8 @@ def label_lines(node: Node, highlight: bool) -> list[str]:
 def build_network(view: View, highlight: bool = False) -> Network:
     """A pyvis Network of the view, with positions from :func:`okg.viz.layout.layout`."""
     order = {c.key: i for i, c in enumerate(CATEGORIES)}
-    lines = {k: label_lines(n, highlight) for k, n in view.nodes.items()}
+    rtl = view.lang == "ar"
+    lines = {k: label_lines(n, highlight, rtl) for k, n in view.nodes.items()}
     boxes = None
     if len(view.nodes) <= SEPARATE_LIMIT:
         boxes = {k: label_box(lines[k], node_size(n), FONT) for k, n in view.nodes.items()}
@@ -112,7 +131,6 @@ def build_network(view: View, highlight: bool = False) -> Network:
         order=lambda k: (order.get(view.nodes[k].category, 99), view.nodes[k].label),
         boxes=boxes,
     )
-    rtl = view.lang == "ar"
     net = Network(directed=True)
     for key in sorted(view.nodes):
         n = view.nodes[key]
