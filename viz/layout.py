@@ -65,6 +65,7 @@ CHAR_WIDTH = 0.62  # an upper bound of the average advance of Noto/DejaVu Sans, 
 LINE_HEIGHT = 1.25
 GAP = 6.0  # the least room between two boxes
 COMPACT = 0.5  # the spring layout is shrunk by this before labels push nodes apart
+WIDE = 2.0  # pushed sideways unless that is this many times longer than up or down (pages are wide)
 
 
 def label_box(lines: Sequence[str], size: float, font: float) -> Box:
@@ -141,7 +142,7 @@ def separate(
                     oy = yb + bb.below + gap - (ya - ba.above)
                 if ox <= 0 or oy <= 0:
                     continue
-                if ox <= oy:
+                if ox <= oy * WIDE:
                     step = ox / 2 + 0.5
                     sign = 1.0 if dx > 0 or (dx == 0 and a < b) else -1.0
                     cur[a] = (xa - sign * step, ya)
