@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from browser import ARTIFACTS, open_checked
@@ -252,6 +253,15 @@ def test_arabic_report_ranges_read_left_to_right(browser, seed, pages):
     for needle in ranges:
         seen = char_positions(browser, "article.okg-report", needle)
         assert seen, needle
+        for xs in seen:
+            assert left_to_right(xs), (needle, xs)
+    # every range the report shows, negative ones ("−180 to −135") and dates included
+    shown = browser.evaluate("document.querySelector('article.okg-report').innerText")
+    found = {m.rstrip(".,-") for m in re.findall(r"−?\d[\d,.-]*(?:–| to )−?\d[\d,.-]*%?", shown)}
+    assert any(f.startswith("−") for f in found), found
+    for needle in sorted(found):
+        seen = char_positions(browser, "article.okg-report", needle)
+        assert seen, needle  # each range is one text node (an isolate)
         for xs in seen:
             assert left_to_right(xs), (needle, xs)
     # the screen-reader list and the details panel: figures isolated there too
