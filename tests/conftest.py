@@ -52,7 +52,7 @@ def _oxigraph_binary() -> str:
 class OxigraphServer:
     """An ``oxigraph serve`` process on 127.0.0.1 (union default graph, server-side timeout)."""
 
-    def __init__(self, location: Path, timeout_s: int = 20):
+    def __init__(self, location: Path, timeout_s: int = 20, union: bool = True):
         self.location = location
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -64,7 +64,7 @@ class OxigraphServer:
                 str(location),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--union-default-graph",
+                *(["--union-default-graph"] if union else []),
                 "--timeout-s",
                 str(timeout_s),
             ],
@@ -129,11 +129,28 @@ def oxigraph_server_factory(tmp_path):
     """Start throw-away servers (each stopped by its process id when the test ends)."""
     started: list[OxigraphServer] = []
 
-    def start() -> OxigraphServer:
-        s = OxigraphServer(tmp_path / f"ox{len(started)}")
+    def start(union: bool = True) -> OxigraphServer:
+        s = OxigraphServer(tmp_path / f"ox{len(started)}", union=union)
         started.append(s)
         return s
 
     yield start
     for s in started:
         s.stop()
+
+
+# -- Virtuoso 7 (Debian's virtuoso-opensource), issue 13 ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A Virtuoso server on 127.0.0.1 (temp config, SPARQL Update granted), stopped by its pid;
+    the tests using it are skipped when ``virtuoso-t`` is not installed."""
+    from servers import VirtuosoServer, virtuoso_missing
+
+    why = virtuoso_missing()
+    if why:
+        pytest.skip(why)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

@@ -153,6 +153,8 @@ def test_reference_nodes_hidden_until_their_facet_is_ticked(browser, seed, pages
     assert hidden_ids(browser) == sorted(refs)
     # the legend and the list are in the page, the list inside a collapsible <details>
     assert browser.evaluate("document.querySelector('details#okg-list > ul') !== null")
+    network_box = "document.getElementById('okg-network')"
+    assert browser.evaluate(f"{network_box}.getAttribute('aria-describedby')") == "okg-list"
     assert browser.evaluate("document.querySelectorAll('.okg-legend li').length") >= 8
 
 

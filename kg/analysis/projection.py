@@ -667,11 +667,19 @@ def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGr
 
     Cached in memory (per store and :func:`fingerprint`) and, for an on-disk store, as typed
     node-link JSON in ``impact-projection.json`` in the store folder (never a pickle: a file in
-    a store folder must not be able to run code). ``refresh=True`` rebuilds it.
+    a store folder must not be able to run code). ``refresh=True`` rebuilds it. On a SPARQL
+    server (:mod:`okg.store.reader`) it is kept in memory per server, keyed by the store version
+    ``okg push`` wrote there; a server with no such version is read again each time.
     """
+    if getattr(kg.backend, "remote", False) and kg.status().store_id is None:
+        return project(kg)  # a server okg did not push to: no store version to key a cache by
     fp = fingerprint(kg)
     folder = _store_dir(kg)
-    where = str(folder.resolve()) if folder else f"memory:{id(kg.backend)}"
+    where = (
+        str(folder.resolve())
+        if folder
+        else getattr(kg.backend, "cache_key", None) or f"memory:{id(kg.backend)}"
+    )
     key = (where, fp)
     if not refresh and key in _MEMORY:
         return _MEMORY[key]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from okg.cli.common import (
+    EndpointOption,
     FormatOption,
     IncludeIllustrativeOption,
     LangOption,
@@ -14,7 +15,7 @@ from okg.cli.common import (
     console,
     fail,
     one_of,
-    open_store,
+    open_reader,
     say,
     write,
 )
@@ -116,6 +117,7 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
         figure_range: RangeOption = "envelope",
+        endpoint: EndpointOption = None,
     ) -> None:
         """Propagate an event's impact: affected firms and segments ranked by jobs at risk,
         totals by country, and each row's chain of sourced edges and formula."""
@@ -123,11 +125,15 @@ def register(app: typer.Typer) -> None:
         from okg.analysis.impact.events import EventNotFound
         from okg.analysis.impact.propagate import IllustrativeEvent
         from okg.render.impact import print_report, render_impact
+        from okg.store.remote import EndpointError
 
         day = _check_options(as_of, threshold, max_depth, top)
-        kg = open_store(store, read_only=True)
+        kg = open_reader(store, endpoint)
         if list_events_:
-            _print_events(kg, format, lang)
+            try:
+                _print_events(kg, format, lang)
+            except EndpointError as exc:
+                fail(str(exc))
             return
         if not event:
             fail("name an event (okg impact EVENT), or list them with 'okg impact --list'")
@@ -142,7 +148,7 @@ def register(app: typer.Typer) -> None:
                 include_illustrative=include_illustrative,
                 figure_range=figure_range,
             )
-        except (EventNotFound, IllustrativeEvent) as exc:
+        except (EventNotFound, IllustrativeEvent, EndpointError) as exc:
             fail(str(exc))
             return
         if format == "table":
@@ -175,22 +181,29 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
         figure_range: RangeOption = "envelope",
+        endpoint: EndpointOption = None,
     ) -> None:
         """Market concentration (Herfindahl) of each actor, single points of failure ranked by
         jobs at risk, and the countries and sectors most exposed."""
         from okg.analysis.analyze import analyze as run_analysis
         from okg.render.analysis import print_analysis, render_analysis
+        from okg.store.remote import EndpointError
 
         day = _check_options(as_of, threshold, max_depth, top)
-        result = run_analysis(
-            open_store(store, read_only=True),
-            threshold=threshold,
-            max_depth=max_depth,
-            lang=lang,
-            as_of=day,
-            include_illustrative=include_illustrative,
-            figure_range=figure_range,
-        )
+        kg = open_reader(store, endpoint)
+        try:
+            result = run_analysis(
+                kg,
+                threshold=threshold,
+                max_depth=max_depth,
+                lang=lang,
+                as_of=day,
+                include_illustrative=include_illustrative,
+                figure_range=figure_range,
+            )
+        except EndpointError as exc:
+            fail(str(exc))
+            return
         if format == "table":
             print_analysis(result, console, top)
         else:

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 from okg.cli.common import (
+    EndpointOption,
     IncludeIllustrativeOption,
     LangOption,
     StoreOption,
     console,
     fail,
-    open_store,
+    open_reader,
 )
 
 OutOption = Annotated[Path, typer.Option("--out", help="The HTML file to write.")]
@@ -70,13 +71,15 @@ def register(app: typer.Typer) -> None:
         screenshot: ShotOption = None,
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
+        endpoint: EndpointOption = None,
     ) -> None:
         """Write the dependency network as one HTML page that works offline."""
+        from okg.store.remote import EndpointError
         from okg.viz.page import write
         from okg.viz.style import text
         from okg.viz.views import ViewError, network_view, run_event
 
-        with open_store(store, read_only=True) as kg:
+        with open_reader(store, endpoint) as kg:
             try:
                 result = run_event(kg, event, as_of, lang, include_illustrative) if event else None
                 view = network_view(
@@ -90,7 +93,7 @@ def register(app: typer.Typer) -> None:
                     impact=result,
                     include_illustrative=include_illustrative,
                 )
-            except ViewError as exc:
+            except (ViewError, EndpointError) as exc:
                 fail(str(exc))
         if result is not None:
             view.title = f"{text('title', lang)} — {result.event_label}"
@@ -119,15 +122,17 @@ def register(app: typer.Typer) -> None:
         screenshot: ShotOption = None,
         store: StoreOption = None,
         include_illustrative: IncludeIllustrativeOption = False,
+        endpoint: EndpointOption = None,
     ) -> None:
         """Write an event's impact report (summary, tables, network, explanations, sources) as
         one HTML page, or as a PDF laid out for print when --out ends in .pdf (needs chromium)."""
+        from okg.store.remote import EndpointError
         from okg.viz.page import write
         from okg.viz.report import report_blocks
         from okg.viz.style import text
         from okg.viz.views import ViewError, event_view, run_event
 
-        with open_store(store, read_only=True) as kg:
+        with open_reader(store, endpoint) as kg:
             try:
                 result = run_event(kg, event, as_of, lang, include_illustrative)
                 view = event_view(
@@ -137,9 +142,9 @@ def register(app: typer.Typer) -> None:
                     max_nodes=max_nodes,
                     include_illustrative=include_illustrative,
                 )
-            except ViewError as exc:
+                blocks = report_blocks(kg, result, lang)
+            except (ViewError, EndpointError) as exc:
                 fail(str(exc))
-            blocks = report_blocks(kg, result, lang)
         view.title = f"{text('report', lang)} — {result.event_label}"
         if out.suffix.lower() == ".pdf":  # the same page, printed by Chromium (okg.viz.pdf)
             from okg.viz.browser import BrowserError

@@ -51,8 +51,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from okg.store.sparql import Rows, term_to_sparql
-from okg.terms.namespaces import GRAPH
+from okg.store.sparql import Rows, bind, term_to_sparql
+from okg.terms.namespaces import GRAPH, OKG, OKGD
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -60,9 +60,23 @@ USER_ENV = "OKG_ENDPOINT_USER"
 PASSWORD_ENV = "OKG_ENDPOINT_PASSWORD"
 OWNED_PREFIX = str(GRAPH)
 TEMP_PREFIX = OWNED_PREFIX + "push-tmp/"
-INSERT_CHUNK = 5000
+STATUS_NAME = OWNED_PREFIX + "status"
+"""The store's status graph (as ``okg.store.knowledge_graph.STATUS_GRAPH``)."""
+INSERT_CHUNK = 1000
+"""Triples per update request: Virtuoso 7's SPARQL parser runs out of stack ("SP030 ... memory
+exhausted") near 5,000 triples in one request."""
+BNODE_CHUNK = 250
+"""Triples with blank nodes per request (sent as an INSERT template, see :func:`_insert`):
+Virtuoso 7 refuses a template whose SQL exceeds 10,000 lines (``SP031``)."""
 MAX_REDIRECTS = 3
 MAX_REPLY_BYTES = 512 * 1024 * 1024
+
+
+Q_OWNED_SAMPLE = f"""SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), "{OWNED_PREFIX}") && isIRI(?s) && isIRI(?o)) }} LIMIT 1"""
+"""One triple of an okg graph, without blank nodes or literals (which engines may rewrite)."""
+_DEFAULT_GRAPH_CHECKED: dict[str, str | None] = {}
+"""Per query URL, per process: why the server's default graph hides okg's graphs, or None."""
 
 
 class EndpointError(RuntimeError):
@@ -303,25 +317,66 @@ class Endpoint:
         raise AssertionError("unreachable")
 
     # -- reading ---------------------------------------------------------------
+    def _post_query(self, sparql: str) -> object:
+        raw = self._send(
+            "POST",
+            self.query_url,
+            urllib.parse.urlencode({"query": sparql}).encode("utf-8"),
+            {
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                "Accept": "application/sparql-results+json",
+            },
+            follow=True,
+        )
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise ValueError(f"not JSON: {exc.__class__.__name__}") from None
+
+    def ask(self, sparql: str, name: str = "ask") -> bool:
+        """Run an ASK (retried)."""
+
+        def call() -> bool:
+            data = self._post_query(sparql)
+            if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
+                raise ValueError("not a SPARQL JSON boolean result")
+            return data["boolean"]
+
+        return self._retrying(f"query {name}", self.query_url, call)  # type: ignore[return-value]
+
+    def check_default_graph(self) -> None:
+        """Stop (:class:`EndpointError`, one line naming the server flag) unless the server's
+        default graph shows okg's named graphs: a triple sampled from an okg graph must be
+        visible without ``GRAPH``. Otherwise every canned query would answer nothing, with
+        success. A server with no okg graph but a default graph holding triples (data loaded
+        another way) passes; an empty server does not. Asked once per endpoint per process."""
+        key = self.query_url
+        if key not in _DEFAULT_GRAPH_CHECKED:
+            _DEFAULT_GRAPH_CHECKED[key] = self._default_graph_problem()
+        problem = _DEFAULT_GRAPH_CHECKED[key]
+        if problem:
+            raise EndpointError(f"endpoint {self}: {problem}")
+
+    def _default_graph_problem(self) -> str | None:
+        sample = self.select(Q_OWNED_SAMPLE, name="default graph check")
+        if not sample.rows:
+            if self.ask("ASK { ?s ?p ?o }", name="default graph check"):
+                return None
+            return "the server holds no triples (okg push to it first)"
+        s, p, o = sample.rows[0]
+        if self.ask(bind("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}), name="default graph check"):
+            return None
+        return (
+            "its default graph does not show okg's named graphs, so every query would answer "
+            "nothing: start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph "
+            "true on the Fuseki dataset"
+        )
+
     def select(self, sparql: str, name: str = "query") -> Rows:
         """Run a SELECT and return its rows (retried: reads are idempotent)."""
 
         def call() -> Rows:
-            raw = self._send(
-                "POST",
-                self.query_url,
-                urllib.parse.urlencode({"query": sparql}).encode("utf-8"),
-                {
-                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                    "Accept": "application/sparql-results+json",
-                },
-                follow=True,
-            )
-            try:
-                data = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-                raise ValueError(f"not JSON: {exc.__class__.__name__}") from None
-            return rows_from_json(data)
+            return rows_from_json(self._post_query(sparql))
 
         return self._retrying(f"query {name}", self.query_url, call)  # type: ignore[return-value]
 
@@ -425,25 +480,37 @@ def _chunks(g: Graph, size: int) -> list[bytes]:
         else:
             groups.setdefault(find(b), []).append(t)
     out: list[bytes] = []
-    part = Graph()
-    for group in plain + list(groups.values()):
-        if len(part) and len(part) + len(group) > size:
+    for groups_of_kind, limit in ((plain, size), (list(groups.values()), min(size, BNODE_CHUNK))):
+        part = Graph()
+        for group in groups_of_kind:
+            if len(part) and len(part) + len(group) > limit:
+                out.append(_ntriples(part))
+                part = Graph()
+            for t in group:
+                part.add(t)
+        if len(part):
             out.append(_ntriples(part))
-            part = Graph()
-        for t in group:
-            part.add(t)
-    if len(part):
-        out.append(_ntriples(part))
     return out
+
+
+def _insert(graph_iri: str, body: str) -> str:
+    """An update adding the N-Triples *body* to a graph. ``INSERT DATA`` unless the body holds
+    blank nodes: Virtuoso 7 refuses those in a "constant clause" (``SP031``), so then a template
+    with an empty WHERE, which every engine accepts, and whose one solution keeps each blank
+    node label one node within the request."""
+    if "_:" in body:  # a blank node, or that text in a literal: the template form is fine too
+        return f"INSERT {{ GRAPH {graph_iri} {{\n{body}\n}} }} WHERE {{ }}"
+    return f"INSERT DATA {{ GRAPH {graph_iri} {{\n{body}\n}} }}"
 
 
 def _replace_by_update(endpoint: Endpoint, name: str, g: Graph) -> None:
     """Replace one graph: one request when it fits, else chunks into a temporary graph + MOVE."""
     iri = term_to_sparql(URIRef(name))
-    if len(g) <= INSERT_CHUNK:
+    has_bnode = any(isinstance(t, BNode) for triple in g for t in triple)
+    if len(g) <= (BNODE_CHUNK if has_bnode else INSERT_CHUNK):
         body = _ntriples(g).decode("utf-8")
         endpoint.update(
-            f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}",
+            f"DROP SILENT GRAPH {iri} ;\n{_insert(iri, body)}",
             name=f"replace graph {iri}",
         )
         return
@@ -453,7 +520,7 @@ def _replace_by_update(endpoint: Endpoint, name: str, g: Graph) -> None:
         first = f"DROP SILENT GRAPH {tmp} ;\n" if n == 1 else ""
         try:
             endpoint.update(
-                f"{first}INSERT DATA {{ GRAPH {tmp} {{\n{body}\n}} }}",
+                f"{first}{_insert(tmp, body)}",
                 name=f"upload graph {iri} (part {n})",
             )
         except EndpointError as exc:
@@ -461,7 +528,18 @@ def _replace_by_update(endpoint: Endpoint, name: str, g: Graph) -> None:
     endpoint.update(f"MOVE GRAPH {tmp} TO {iri}", name=f"replace graph {iri} by its upload")
 
 
-def push(dataset: Dataset, endpoint: Endpoint) -> dict[str, int]:
+def status_graph(store_id: str, version: int) -> Graph:
+    """The status graph okg writes on a server with a push: the pushed store's id and version
+    (the shape of ``KnowledgeGraph.status``'s graph), so a reader keys its caches by them."""
+    g = Graph()
+    node = OKGD["store"]
+    g.add((node, OKG.storeState, OKG.complete))
+    g.add((node, OKG.storeId, Literal(store_id)))
+    g.add((node, OKG.storeVersion, Literal(int(version))))
+    return g
+
+
+def push(dataset: Dataset, endpoint: Endpoint, status=None) -> dict[str, int]:
     """Replace the endpoint's okg graphs by the dataset's; other graphs are left alone.
 
     Each named graph under ``https://w3id.org/okg/graph/`` is written whole: GSP PUT when the
@@ -471,6 +549,10 @@ def push(dataset: Dataset, endpoint: Endpoint) -> dict[str, int]:
     has are dropped. Then the server's triples per graph are read back: the result is what the
     server holds, and a graph holding other than what was sent (or one not dropped) is an error.
     Returns triples per graph as counted on the server.
+
+    *status* (the store's ``KnowledgeGraph.status()``) is written as the server's status graph,
+    dropped first and written last; without it the server's status graph is dropped: a reader
+    then has no store version to key a cache by.
     """
     local: dict[str, Graph] = {}
     for g in dataset.graphs():
@@ -479,8 +561,17 @@ def push(dataset: Dataset, endpoint: Endpoint) -> dict[str, int]:
             local[name] = g
     if not local:
         raise EndpointError(f"endpoint {endpoint}: nothing to push: the store holds no okg graphs")
+    if status is not None and getattr(status, "store_id", None):
+        local[STATUS_NAME] = status_graph(status.store_id, status.version)
     use_gsp = bool(endpoint.gsp_url) and not endpoint.update_url
-    for name in sorted(local):
+    # The status graph (store id and version, the key of analysis caches) is dropped first and
+    # written last: a push that fails midway leaves the server with no version, never with the
+    # old version over new data.
+    order = sorted(n for n in local if n != STATUS_NAME)
+    if STATUS_NAME in local:
+        endpoint.delete_graph(STATUS_NAME)
+        order.append(STATUS_NAME)
+    for name in order:
         if use_gsp:
             endpoint.put_graph(name, _ntriples(local[name]))
         else:

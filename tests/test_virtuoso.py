@@ -1,0 +1,88 @@
+"""A second real engine (issue 13, item 4): Virtuoso 7 (Debian's ``virtuoso-opensource``),
+started by the tests on 127.0.0.1 with a temp config (tests/servers.py), stopped by its pid.
+
+``okg push`` must leave on Virtuoso exactly what was sent (its parser refuses blank nodes in
+``INSERT DATA`` and more than ~5,000 triples, or 10,000 lines of generated SQL, per request:
+see okg.store.remote), and every canned query must answer as on the embedded store. Where
+Virtuoso 7.2.5 still answers differently, the test is an expected failure naming the measured
+cause (strict: it fails the day the query is made portable, so the mark must then go).
+"""
+
+from __future__ import annotations
+
+import pytest
+from okg.queries.canned import catalog, run_query
+from okg.store.remote import Endpoint, push
+
+pytestmark = pytest.mark.server
+
+# measured on Virtuoso 7.2.5.1 (Debian bookworm), December 2026
+_FLAG = (
+    "the illustrative flag, BIND(IF(BOUND(?x), IF(EXISTS {...}, NOT EXISTS {... FILTER NOT "
+    "EXISTS {...}}, false), false)), comes back 1 (xsd:integer) where the embedded store has "
+    "false, and FILTER(?include_illustrative || !?illustrative) keeps the row"
+)
+VIRTUOSO_DIFFERS = {
+    "concentration": "SP031 sparp_gp_deprecate(): equiv replaces filter (grouped sub-SELECTs "
+    "in a UNION, then FILTER on their counts)",
+    "jobs": "SQ156 internal optimizer error 'subq ot was supposed to be found'",
+    "market-dependence": "SQ156 internal optimizer error 'subq ot was supposed to be found'",
+    "relocations": "SQ156 internal optimizer error 'subq ot was supposed to be found'",
+    "who-serves-client": "SQ156 internal optimizer error 'subq ot was supposed to be found'",
+    "conflicting-claims": _FLAG,
+    "contracts-in-window": _FLAG,
+    "regulation-exposure": _FLAG,
+    "downstream": "35 rows instead of 10: superclasses (org:Organization, agent) are not left "
+    "out by the FILTER NOT EXISTS on a more specific class; flag as " + _FLAG,
+    "provenance": "an impact claim's claimedBy comes back unbound and a line number differs",
+}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_server, queries_seed_kg):
+    ep = Endpoint(
+        virtuoso_server.query_url, update_url=virtuoso_server.update_url, attempts=1, timeout=60
+    )
+    counts = push(queries_seed_kg.dataset(), ep, status=queries_seed_kg.status())
+    return ep, counts
+
+
+def normalised(rows):
+    return [tuple(r.values()) for r in rows.python()]
+
+
+def test_push_leaves_what_was_sent(virtuoso, queries_seed_kg):
+    ep, counts = virtuoso
+    local = {
+        str(g.identifier): len(g)
+        for g in queries_seed_kg.dataset().graphs()
+        if str(g.identifier).startswith("https://w3id.org/okg/graph/") and len(g)
+    }
+    status = counts.pop("https://w3id.org/okg/graph/status")
+    assert status == 3 and counts == local  # push also checks this itself, from the server
+    assert max(local.values()) > 5000  # the chunked path (temporary graph, then MOVE) ran
+    assert not [g for g in ep.graph_names() if "/push-tmp/" in g]
+    again = push(queries_seed_kg.dataset(), ep, status=queries_seed_kg.status())
+    assert again == {**counts, "https://w3id.org/okg/graph/status": 3}
+
+
+def test_default_graph_shows_the_named_graphs(virtuoso):
+    ep, _ = virtuoso
+    ep.check_default_graph()  # Virtuoso's default graph is the union: no error
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[n]))
+        if n in VIRTUOSO_DIFFERS
+        else n
+        for n in sorted(catalog())
+    ],
+)
+def test_canned_query_agrees_with_the_embedded_store(name, virtuoso, queries_seed_kg):
+    ep, _ = virtuoso
+    embedded = normalised(run_query(queries_seed_kg, name, {}, "en"))
+    remote = normalised(run_query(ep, name, {}, "en"))
+    assert embedded, name
+    assert remote == embedded, name
