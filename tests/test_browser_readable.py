@@ -19,7 +19,8 @@ from browser import ARTIFACTS, open_checked
 from okg.store import KnowledgeGraph
 from okg.terms.resources import data_dir
 from okg.viz.browser import Chromium, available
-from okg.viz.page import write
+from okg.viz.layout import label_box
+from okg.viz.page import FONT, label_lines, node_size, write
 from okg.viz.report import report_blocks
 from okg.viz.style import FACETS
 from okg.viz.views import event_view, network_view, run_event
@@ -102,6 +103,13 @@ def test_seed_labels_do_not_overlap_with_or_without_facets(browser, seed, pages,
     # the boxes really are the label's: IKANBI's is wider than its dot
     left, _top, right, _bottom = boxes[IKANBI]
     assert right - left > 50
+    # and Python's estimate (layout.label_box, used to push nodes apart) holds each of them
+    for key, (x0, y0, x1, y1) in boxes.items():
+        n = view.nodes[key]
+        x, y = browser.evaluate(f"(p => [p.x, p.y])(okgNetwork.getPosition({json.dumps(key)}))")
+        est = label_box(label_lines(n, False, lang == "ar"), node_size(n), FONT)
+        assert x - est.half_width <= x0 + 0.5 and x1 - 0.5 <= x + est.half_width, (key, n.label)
+        assert y - est.above <= y0 + 0.5 and y1 - 0.5 <= y + est.below, (key, n.label)
     for key in browser.evaluate(
         "Array.from(document.querySelectorAll('[data-facet]'))"
         ".map(b => b.getAttribute('data-facet'))"
