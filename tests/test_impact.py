@@ -41,7 +41,11 @@ def test_relocation_loses_the_french_contract_and_its_jobs(seed):
     assert ikanbi.country == "BE" and ikanbi.site == str(OKGD["ikanbi-liege"])
     assert ikanbi.effect == "loss"
     assert ikanbi.jobs.contains(150) and ikanbi.jobs.contains(163)
-    assert (ikanbi.jobs.low, ikanbi.jobs.high) == (135, 180)
+    # the relocation takes "at most 100%" of the contract (TotalEnergies says some services stay
+    # managed from Belgium, docs/sources.md): 0-100% of the contract's 135-180 jobs
+    assert (ikanbi.jobs.low, ikanbi.jobs.high) == (0, 180)
+    (lost_contract,) = [c for c in r.contracts if c.effect == "loss"]
+    assert (lost_contract.fraction.low, lost_contract.fraction.high) == (0, 1)
     # the claims differ but overlap (consistent 151-165, not a conflict); all named, with quotes
     assert not ikanbi.conflict and ikanbi.ranges.consistent == Interval.of(151, 165)
     stated = {c.stated for c in ikanbi.claims}
@@ -66,8 +70,8 @@ def test_relocation_creates_unknown_jobs_in_morocco(seed):
     assert not totals["MA"].created.known and totals["MA"].created_unknown_terms == 1
     assert not totals["MA"].net.known
     be = totals["BE"]
-    assert (be.lost.low, be.lost.high) == (135, 180)
-    assert (be.net.low, be.net.high) == (-180, -135)
+    assert (be.lost.low, be.lost.high) == (0, 180)  # the relocation's share: at most 100%
+    assert (be.net.low, be.net.high) == (-180, 0)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +149,8 @@ def test_to_dict_is_plain_data(seed):
     text = json.dumps(d, ensure_ascii=False)
     assert "حوالي 163" in text
     row = d["rows"][0]
-    assert row["jobs"] == {"known": True, "low": 135, "high": 180, "point": None, "text": "135–180"}
+    # the relocation's share of the contract is "at most 100%" (docs/sources.md)
+    assert row["jobs"] == {"known": True, "low": 0, "high": 180, "point": None, "text": "0–180"}
     assert d["as_of"] == "2026-02-01"
 
 

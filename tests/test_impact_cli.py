@@ -35,8 +35,10 @@ def test_table_report(store):
     done = okg("impact", "total-relocation", "--as-of", "2026-02-01", "--store", store)
     assert done.exit_code == 0, done.output
     out = done.stdout
-    assert "in transition" in out and "135–180" in out and "possible closure" in out
-    assert "Jobs by country" in out and "−180 to −135" in out
+    # the relocation takes "at most 100%" of IKANBI's contract (docs/sources.md): 0-100% of 135-180
+    assert "in transition" in out and "0–180" in out and "possible closure" in out
+    assert "× fraction lost 0–100% = 0–180" in out
+    assert "Jobs by country" in out and "−180 to 0" in out
     # IKANBI's claims differ but overlap: both ranges shown, and the 13 jobs no part explains
     assert "claims consistent: consistent 151–165, envelope 135–180" in out and "حوالي 163" in out
     assert "13 jobs of the total are in no part of the breakdown" in out

@@ -199,7 +199,7 @@ def test_inline_network_is_the_viz_page_escaped(kg):
     srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', out).group(1)
     assert html.unescape(srcdoc) == page.html  # the whole page, escaped once, no raw quote
     marked = okg.viz.show(kg, event="total-relocation", as_of="2026-02-01")
-    assert "135–180 jobs at risk" in marked.html
+    assert "0–180 jobs at risk" in marked.html  # the relocation's share: at most 100%
 
 
 # -- the example notebook ---------------------------------------------------------------------
@@ -231,7 +231,8 @@ def test_example_notebook_runs(tmp_path):
     htmls = [d.get("text/html", "") for d in outputs]
     assert any(h.startswith('<table class="okg-rows">') for h in htmls)
     impact = [h for h in htmls if h.startswith('<div class="okg-impact">')]
-    assert len(impact) == 2 and "IKANBI" in impact[0] and "135–180" in impact[0]
+    # IKANBI: 0-100% of 135-180 jobs, the relocation taking "at most 100%" of the contract
+    assert len(impact) == 2 and "IKANBI" in impact[0] and "0–180" in impact[0]
     assert any(h.startswith('<div class="okg-analysis">') for h in htmls)
     assert any(h.startswith("<iframe srcdoc=") for h in htmls)
     dtypes = next(d["text/plain"] for d in outputs if "float64" in d.get("text/plain", ""))

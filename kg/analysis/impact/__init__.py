@@ -8,8 +8,8 @@
 >>> r = run_impact(kg, "total-relocation", as_of="2026-02-01")
 >>> r.timing
 'in transition (2025-10-01 to 2026-03-31; takes effect 2026-01-01)'
->>> [row.jobs.format() for row in r.rows if row.label == "IKANBI"]
-['135–180']
+>>> [row.jobs.format() for row in r.rows if row.label == "IKANBI"]  # share: at most 100%
+['0–180']
 """
 
 from okg.analysis.impact.events import EventInfo, list_events, resolve_event
