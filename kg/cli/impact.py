@@ -42,6 +42,16 @@ def _date(text: str | None) -> dt.date | None:
         raise  # unreachable
 
 
+DigitsOption = Annotated[
+    str,
+    typer.Option(
+        "--digits",
+        **one_of(("latn", "arab"), "digits", "--digits"),
+        help="Digits of Arabic output (--lang ar): latn (0-9, the default) or arab (Arabic-Indic).",
+    ),
+]
+
+
 def _check_options(
     as_of: str | None, threshold: float, max_depth: int | None, top: int | None
 ) -> dt.date | None:
@@ -60,6 +70,7 @@ def _check_options(
 def _print_events(kg, fmt: str, lang: str) -> None:
     from okg.analysis.impact import list_events
     from okg.render.analysis import NO_EVENTS, events_json, events_table
+    from okg.render.i18n import _
     from okg.render.tables import print_tables, render
 
     events = list_events(kg)
@@ -70,7 +81,7 @@ def _print_events(kg, fmt: str, lang: str) -> None:
     else:
         print_tables([events_table(events, lang)], console)
         if not events:
-            say(NO_EVENTS)
+            say(_(NO_EVENTS, lang))
 
 
 def register(app: typer.Typer) -> None:
@@ -118,12 +129,14 @@ def register(app: typer.Typer) -> None:
         include_illustrative: IncludeIllustrativeOption = False,
         figure_range: RangeOption = "envelope",
         endpoint: EndpointOption = None,
+        digits: DigitsOption = "latn",
     ) -> None:
         """Propagate an event's impact: affected firms and segments ranked by jobs at risk,
         totals by country, and each row's chain of sourced edges and formula."""
         from okg.analysis.impact import run_impact
         from okg.analysis.impact.events import EventNotFound
         from okg.analysis.impact.propagate import IllustrativeEvent
+        from okg.render.i18n import locale
         from okg.render.impact import print_report, render_impact
         from okg.store.remote import EndpointError
 
@@ -152,9 +165,9 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
             return
         if format == "table":
-            print_report(result, console, top)
+            print_report(result, console, top, locale(lang, digits))
         else:
-            write(render_impact(result, format, top))
+            write(render_impact(result, format, top, lang, digits))
 
     @app.command()
     def analyze(
@@ -182,11 +195,13 @@ def register(app: typer.Typer) -> None:
         include_illustrative: IncludeIllustrativeOption = False,
         figure_range: RangeOption = "envelope",
         endpoint: EndpointOption = None,
+        digits: DigitsOption = "latn",
     ) -> None:
         """Market concentration (Herfindahl) of each actor, single points of failure ranked by
         jobs at risk, and the countries and sectors most exposed."""
         from okg.analysis.analyze import analyze as run_analysis
         from okg.render.analysis import print_analysis, render_analysis
+        from okg.render.i18n import locale
         from okg.store.remote import EndpointError
 
         day = _check_options(as_of, threshold, max_depth, top)
@@ -205,6 +220,6 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
             return
         if format == "table":
-            print_analysis(result, console, top)
+            print_analysis(result, console, top, locale(lang, digits))
         else:
-            write(render_analysis(result, format, top))
+            write(render_analysis(result, format, top, lang, digits))

@@ -18,6 +18,7 @@ products only while every term has one.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -189,11 +190,15 @@ class Interval:
         return Interval(lo, hi, pt)
 
     # -- output --------------------------------------------------------------------------
-    def format(self, percent: bool = False) -> str:
+    def format(self, percent: bool = False, style: NumberStyle | None = None) -> str:
         """``150–180``, ``≥151``, ``≤20``, ``about 163 (146–180)``, ``unknown``; shares with ``%``.
 
-        With ``percent=True`` the interval is a fraction (0..1) printed in percent.
+        With ``percent=True`` the interval is a fraction (0..1) printed in percent. With a
+        *style* (:class:`NumberStyle`, one per language) the same text is written in that
+        language's numbers and words (:func:`localize`); without one it is English.
         """
+        if style is not None:
+            return localize(self.format(percent), style)
         if not self.known:
             return "unknown"
         k = Fraction(100) if percent else Fraction(1)
@@ -219,9 +224,9 @@ class Interval:
             return f"about {num(self.point)}{unit} ({body})"
         return body
 
-    def bounds_text(self, percent: bool = False) -> str:
+    def bounds_text(self, percent: bool = False, style: NumberStyle | None = None) -> str:
         """:meth:`format` without the point value: ``146–180`` for about 163."""
-        return Interval(self.low, self.high, None, self.known).format(percent)
+        return Interval(self.low, self.high, None, self.known).format(percent, style)
 
     def __str__(self) -> str:
         return self.format()
@@ -250,6 +255,78 @@ def _fmt_number(x: Fraction) -> str:
     d = float(x)
     text = f"{d:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How one language writes figures: digit grouping, decimal mark, digits, the words of a
+    figure ("about", "to", "unknown", "any value") and whether ranges are isolated for
+    right-to-left text. The words come from the message catalogue (``okg.render.i18n``, which
+    builds one style per language); the default is English, as :meth:`Interval.format` writes.
+
+    >>> fr = NumberStyle(group="\u202f", decimal=",", about="environ", to="à", unknown="inconnu",
+    ...                  percent="\u202f%")
+    >>> localize("about 163 (146–180); 24,000–199,999 × 15–20% = 0.64; −180 to −135", fr)
+    'environ 163 (146–180); 24\u202f000–199\u202f999 × 15–20\u202f% = 0,64; −180 à −135'
+    >>> ar = NumberStyle(digits="٠١٢٣٤٥٦٧٨٩", group="٬", decimal="٫", isolate=True)
+    >>> localize("1,420–2,000 on 2026-02-01", ar) == "\u2066١٬٤٢٠–٢٬٠٠٠\u2069 on \u20662026-02-01\u2069"
+    True
+    """
+
+    group: str = ","
+    decimal: str = "."
+    digits: str | None = None
+    """Ten characters for 0–9 (Arabic-Indic ``٠١٢٣٤٥٦٧٨٩``), or None for Western digits."""
+    about: str = "about"
+    to: str = "to"
+    unknown: str = "unknown"
+    any_value: str = "any value"
+    percent: str = "%"
+    isolate: bool = False
+    """Wrap every figure, range and date in U+2066 LEFT-TO-RIGHT ISOLATE … U+2069 POP
+    DIRECTIONAL ISOLATE, so that right-to-left text keeps "15–20%" in reading order."""
+
+    @property
+    def english(self) -> bool:
+        return self == EN_NUMBERS
+
+
+EN_NUMBERS = NumberStyle()
+"""English, as :meth:`Interval.format` writes without a style."""
+
+_NUM = r"−?\d{1,3}(?:,\d{3})+(?:\.\d+)?|−?\d+(?:\.\d+)?"
+_FIGURE = re.compile(
+    rf"(?<![\w\-.,/:#])(?:\d{{4}}-\d{{2}}-\d{{2}}|[≥≤]?(?:{_NUM})%?(?:(?:–| to )(?:{_NUM})%?)?)"
+    rf"(?![\w\-/:]|[.,]\d)"
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WORDS = re.compile(r"\b(about|unknown|any value)\b")
+
+
+def localize(text: str, style: NumberStyle) -> str:
+    """English figure text (as :meth:`Interval.format` writes it, also inside longer English
+    text) in *style*: every number, range and ISO date is rewritten (grouping, decimal mark,
+    digits; dates keep their ISO form) and, for right-to-left text, isolated; the words
+    "about", "unknown" and "any value" are replaced. English style returns *text* unchanged."""
+    if style == EN_NUMBERS:
+        return text
+
+    def number(m: re.Match) -> str:
+        whole, _, frac = m.group(0).replace(",", "").partition(".")
+        body = f"{int(whole.lstrip('−')):,}".replace(",", "\0")
+        body = ("−" if whole.startswith("−") else "") + body.replace("\0", style.group)
+        return body + (style.decimal + frac if frac else "")
+
+    def figure(m: re.Match) -> str:
+        t = m.group(0)
+        if not _DATE.fullmatch(t):  # an ISO date stays as it is, only isolated
+            t = re.sub(_NUM, number, t).replace(" to ", f" {style.to} ").replace("%", style.percent)
+            if style.digits:
+                t = t.translate(str.maketrans("0123456789", style.digits))
+        return f"\u2066{t}\u2069" if style.isolate else t
+
+    words = {"about": style.about, "unknown": style.unknown, "any value": style.any_value}
+    return _WORDS.sub(lambda m: words[m.group(1)], _FIGURE.sub(figure, text))
 
 
 UNKNOWN = Interval(None, None, None, known=False)

@@ -14,23 +14,25 @@ fr-ban-vote,assahafa,okg:Regulation,effective 2026-08-01,French ban
 
 from __future__ import annotations
 
+from okg.render.i18n import N_, Locale, locale
 from okg.render.tables import TextTable, json_text, md_text, print_tables, render
 
 # -- okg impact --list --------------------------------------------------------------------------
 
 
-def events_table(events, lang: str) -> TextTable:
+def events_table(events, lang: str | Locale) -> TextTable:
     """The events (``EventInfo``) as a table: id, source, types, dates, label in *lang*."""
+    loc = locale(lang)
     return TextTable(
-        "Events (okg impact EVENT)",
-        ["id", "source", "types", "dates", "label"],
+        loc._("Events (okg impact EVENT)"),
+        ["id", loc._("source"), loc._("types"), loc._("dates"), loc._("label")],
         [
             [
                 e.id,
                 e.source or "",
                 ", ".join(e.types),
                 ", ".join(f"{k} {v}" for k, v in sorted(e.dates.items())),
-                e.label(lang),
+                e.label(loc.lang),
             ]
             for e in events
         ],
@@ -53,31 +55,35 @@ def events_json(events, lang: str) -> str:
     return json_text(data)
 
 
-NO_EVENTS = "The store has no events; load fact files with 'okg build'."
+NO_EVENTS = N_("The store has no events; load fact files with 'okg build'.")
 
 
 # -- okg analyze --------------------------------------------------------------------------------
 
 
-def analysis_tables(result, top: int) -> list[TextTable]:
+def analysis_tables(result, top: int, lang: str | Locale = "en") -> list[TextTable]:
     """The four tables of an :class:`~okg.analysis.analyze.Analysis`, *top* rows each."""
+    loc = locale(lang)
 
     def jobs(iv, name) -> str:
-        return "—" if name is None else iv.format()
+        return "—" if name is None else loc.fig(iv)
 
     def mark(x) -> str:  # segments and illustrative rows say so (okg.analysis.analyze)
         return (
             x.label
-            + (" (segment)" if getattr(x, "segment", False) else "")
-            + (" (illustrative)" if getattr(x, "illustrative", False) else "")
+            + (loc._(" (segment)") if getattr(x, "segment", False) else "")
+            + (loc._(" (illustrative)") if getattr(x, "illustrative", False) else "")
         )
 
     conc = [
         [
             mark(c),
             c.country or "",
-            c.hhi.format(),
-            "; ".join(f"{m.label} {m.share.format(percent=True)} ({m.basis})" for m in c.markets),
+            loc.fig(c.hhi),
+            "; ".join(
+                f"{m.label} {loc.fig(m.share, percent=True)} ({loc.text(m.basis)})"
+                for m in c.markets
+            ),
         ]
         for c in result.concentration[:top]
     ]
@@ -85,9 +91,17 @@ def analysis_tables(result, top: int) -> list[TextTable]:
     def failure_rows(items):
         return [
             [
-                f.kind,
+                loc.text(f.kind),
                 mark(f),
-                f.jobs.format() + (f" (+{f.unknown_terms} unknown)" if f.unknown_terms else ""),
+                loc.fig(f.jobs)
+                + (
+                    " "
+                    + loc.ngettext("(+{n} unknown)", "(+{n} unknown)", f.unknown_terms).format(
+                        n=loc.num(str(f.unknown_terms))
+                    )
+                    if f.unknown_terms
+                    else ""
+                ),
                 str(f.actors_hit),
                 ", ".join(f.countries),
             ]
@@ -95,12 +109,18 @@ def analysis_tables(result, top: int) -> list[TextTable]:
         ]
 
     spof = failure_rows(result.failures)
-    exp_cols = ["worst event", "jobs", "worst single failure", "jobs", "scenarios"]
+    exp_cols = [
+        loc._("worst event"),
+        loc._("jobs"),
+        loc._("worst single failure"),
+        loc._("jobs"),
+        loc._("scenarios"),
+    ]
 
     def exp(items):
         return [
             [
-                e.name,
+                loc._(e.name) if e.name == "unknown sector" else e.name,
                 e.worst_event or "—",
                 jobs(e.worst_event_jobs, e.worst_event),
                 e.worst_failure or "—",
@@ -110,37 +130,38 @@ def analysis_tables(result, top: int) -> list[TextTable]:
             for e in items[:top]
         ]
 
+    hit = [loc._("lost"), None, loc._("jobs at risk"), loc._("actors hit"), loc._("countries")]
     return [
         TextTable(
-            "Market concentration (Herfindahl index, 0-1)",
-            ["actor", "country", "HHI", "markets"],
+            loc._("Market concentration (Herfindahl index, 0-1)"),
+            [loc._("actor"), loc._("country"), "HHI", loc._("markets")],
             conc,
             key="concentration",
         ),
         TextTable(
-            "Single points of failure (ranked by jobs at risk)",
-            ["lost", "contract/actor", "jobs at risk", "actors hit", "countries"],
+            loc._("Single points of failure (ranked by jobs at risk)"),
+            [hit[0], loc._("contract/actor"), *hit[2:]],
             spof,
             key="failures",
             right={3},
         ),
         TextTable(
-            "Segments stopping as a whole (many firms: not single points of failure)",
-            ["lost", "segment", "jobs at risk", "actors hit", "countries"],
+            loc._("Segments stopping as a whole (many firms: not single points of failure)"),
+            [hit[0], loc._("segment"), *hit[2:]],
             failure_rows(getattr(result, "segments", [])),
             key="segments",
             right={3},
         ),
         TextTable(
-            "Most exposed countries",
-            ["country", *exp_cols],
+            loc._("Most exposed countries"),
+            [loc._("country"), *exp_cols],
             exp(result.countries),
             key="countries",
             right={5},
         ),
         TextTable(
-            "Most exposed sectors (NACE)",
-            ["sector", *exp_cols],
+            loc._("Most exposed sectors (NACE)"),
+            [loc._("sector"), *exp_cols],
             exp(result.sectors),
             key="sectors",
             right={5},
@@ -148,25 +169,32 @@ def analysis_tables(result, top: int) -> list[TextTable]:
     ]
 
 
-def render_analysis(result, fmt: str, top: int) -> str:
-    """The analysis as ``json`` (every row, :meth:`to_dict`), ``md`` or ``csv`` (*top* rows)."""
+def render_analysis(
+    result, fmt: str, top: int, lang: str | Locale = "en", digits: str = "latn"
+) -> str:
+    """The analysis as ``json`` (every row, :meth:`to_dict`), ``md`` or ``csv`` (*top* rows);
+    human text in *lang* (JSON keeps its English keys and machine values)."""
     if fmt == "json":
         return json_text(result.to_dict())
-    tables = analysis_tables(result, top)
+    loc = locale(lang, digits, isolate=None if fmt == "md" else False)
+    tables = analysis_tables(result, top, loc)
     if fmt == "md":
         text = render(tables, "md")
         return (
-            text + "\n## Assumptions\n\n" + "".join(f"- {md_text(a)}\n" for a in result.assumptions)
+            text
+            + f"\n## {loc._('Assumptions')}\n\n"
+            + "".join(f"- {md_text(loc.text(a))}\n" for a in result.assumptions)
         )
     return render(tables, fmt)
 
 
-def print_analysis(result, console, top: int) -> None:
+def print_analysis(result, console, top: int, lang: str | Locale = "en") -> None:
     """The analysis as rich tables, then its assumptions."""
-    print_tables(analysis_tables(result, top), console)
-    console.print("Assumptions:", markup=False, style="bold")
+    loc = locale(lang)
+    print_tables(analysis_tables(result, top, loc), console)
+    console.print(loc._("Assumptions:"), markup=False, style="bold")
     for a in result.assumptions:
-        console.print(f"  - {a}", markup=False)
+        console.print(f"  - {loc.text(a)}", markup=False)
 
 
 # -- okg check: conflicting claims --------------------------------------------------------------
