@@ -253,6 +253,10 @@ TEXTS = (
         "Single points of failure: each contract lost, and each firm stopped, one at a time, "
         "through the same rules as okg impact; {rest}"
     ),
+    N_(
+        "Some rows come from illustrative facts (made up to show the model), not from a cited "
+        "source."
+    ),
     N_("only contracts running on {date} count (as points and in every cascade)."),
     N_("every contract counted as running (give --as-of to date them)."),
     N_(
