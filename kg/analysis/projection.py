@@ -133,9 +133,9 @@ SELECT DISTINCT ?x ?t ?g WHERE {
 }"""
 
 Q_SUBCLASSES = """
-SELECT DISTINCT ?c ?super WHERE {
-  ?c rdfs:subClassOf+ ?super . FILTER(STRSTARTS(STR(?super), STR(okg:)))
-}"""
+SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf ?super }"""
+"""Direct edges only: the closure is taken in Python (:func:`_closure`), since Virtuoso 7 refuses
+a transitive path with no bound start ("transitive start not given")."""
 
 Q_LABELS = """
 SELECT DISTINCT ?x ?l ?lang WHERE {
@@ -173,7 +173,8 @@ Q_ILLUSTRATIVE = """
 SELECT DISTINCT ?x ?g WHERE { GRAPH ?g { ?x okg:illustrative true } }"""
 
 Q_NARROWER = """
-SELECT DISTINCT ?broad ?narrow WHERE { ?narrow skos:broader+ ?broad }"""
+SELECT DISTINCT ?broad ?narrow WHERE { ?narrow skos:broader ?broad }"""
+"""Direct edges only, as :data:`Q_SUBCLASSES`."""
 
 Q_SOURCES = """
 SELECT DISTINCT ?src ?t WHERE { ?src a okg:Source . OPTIONAL { ?src dcterms:title ?t } }"""
@@ -208,6 +209,13 @@ def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
         )
         for row in kg.query(sparql).rows
     ]
+
+
+def _closure(pairs) -> list[tuple[str, str]]:
+    """Every (a, c) with a path a -> ... -> c along the (a, b) *pairs* (a property path ``+``)."""
+    G = nx.DiGraph()
+    G.add_edges_from((a, b) for a, b in pairs if a is not None and b is not None)
+    return [(a, c) for a in G.nodes for c in nx.descendants(G, a)]
 
 
 def fingerprint(kg: KnowledgeGraph) -> str:
@@ -319,7 +327,7 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             ),
         )
     narrower: dict[str, list[str]] = {}
-    for broad, narrow in select(kg, Q_NARROWER):
+    for narrow, broad in _closure((n, b) for b, n in select(kg, Q_NARROWER)):
         narrower.setdefault(broad, []).append(narrow)
     G.graph["narrower"] = {b: tuple(sorted(ns)) for b, ns in sorted(narrower.items())}
     return G
@@ -359,7 +367,9 @@ def _node_attributes(
     # Asserted types and their core super-classes (the derived graph's type closure, computed
     # here from the class hierarchy: reading it back would cost several times more rows).
     supers: dict[str, set[str]] = {}
-    for c, sup in select(kg, Q_SUBCLASSES):
+    for c, sup in _closure(select(kg, Q_SUBCLASSES)):
+        if not sup.startswith(OKG_NS):
+            continue
         supers.setdefault(c, set()).add(sup)
     described: dict[str, set[str]] = {}  # node -> source graphs asserting a type of it
     for x, t, g in select(kg, Q_TYPES):
