@@ -379,3 +379,10 @@ def test_events_list_in_french(store):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         i18n.locale("de")
+
+
+def test_query_list_and_row_count_in_french(store):
+    out = okg("query", "--list", "--lang", "fr", "--store", store)
+    assert "Requêtes prêtes" in out and "paramètres" in out and "parameters" not in out
+    assert okg("query", "jobs", "--lang", "fr", "--store", store).rstrip().endswith(" lignes")
+    assert okg("query", "jobs", "--store", store).rstrip().endswith(" row(s)")  # English as before

@@ -279,7 +279,7 @@ def test_cli_csv_and_json_keep_arabic(seed_store):
 def test_cli_table_and_md(seed_store):
     res = runner.invoke(app, ["query", "timeline", "--store", str(seed_store), "--lang", "ar"])
     # 5 events: the illustrative automotive one is left out by default (issue 11)
-    assert res.exit_code == 0 and "5 row(s)" in res.output
+    assert res.exit_code == 0 and "5 صفوف" in res.output  # the row count in Arabic too
     assert "تشريع" in res.output  # the kind "regulation" in Arabic, no mojibake
     res = runner.invoke(
         app, ["query", "jobs", "--store", str(seed_store), "--format", "md", "-p", "country=BE"]

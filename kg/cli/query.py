@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
             from okg.render.tables import print_tables
 
             if format == "table":
-                print_tables([catalog_table(catalog())], console)
+                print_tables([catalog_table(catalog(), lang)], console)
             else:
                 write(render_catalog(catalog(), format))
             return
@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
             fail(f"query '{name}': {first}")
             return
         if format == "table":
-            print_rows(rows, q.title, console)
+            print_rows(rows, q.title, console, lang)
         else:
             write(render(rows, format))
 

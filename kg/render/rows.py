@@ -67,12 +67,15 @@ def render(rows, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}; expected csv, json or md")
 
 
-def print_rows(rows, title: str, console) -> None:
-    """The rows as a rich table on *console*, then their count."""
+def print_rows(rows, title: str, console, lang: str = "en") -> None:
+    """The rows as a rich table on *console*, then their count (in *lang*)."""
+    from okg.render.i18n import ngettext
     from okg.render.tables import print_table, rich_table
 
     print_table(console, rich_table(rows_table(rows, title)))
-    console.print(f"{len(rows)} row(s)", markup=False, highlight=False)
+    n = len(rows)
+    count = ngettext("{n} row(s)", "{n} row(s)", n, lang).format(n=n)
+    console.print(count, markup=False, highlight=False)
 
 
 def _params(q) -> str:
@@ -81,7 +84,7 @@ def _params(q) -> str:
     )
 
 
-def catalog_table(queries: dict) -> TextTable:
+def catalog_table(queries: dict, lang: str = "en") -> TextTable:
     """The canned queries (name, title, parameters with their types and defaults).
 
     >>> from okg.queries.canned import parse_query
@@ -89,9 +92,11 @@ def catalog_table(queries: dict) -> TextTable:
     >>> catalog_table({"x": q}).rows
     [['x', 'T', 'd:date=2025-01-01']]
     """
+    from okg.render.i18n import _
+
     return TextTable(
-        "Canned queries (okg query NAME --param KEY=VALUE)",
-        ["name", "title", "parameters"],
+        _("Canned queries (okg query NAME --param KEY=VALUE)", lang),
+        [_("name", lang), _("title", lang), _("parameters", lang)],
         [[q.name, q.title, _params(q)] for q in queries.values()],
     )
 
