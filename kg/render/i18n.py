@@ -330,11 +330,6 @@ class Locale:
             return english
         return _translate(english, self.lang, self.numbers)
 
-    @property
-    def plain(self) -> Locale:
-        """The same language without bidirectional isolates (CSV cells, JSON)."""
-        return Locale(self.lang, NumberStyle(**{**self.numbers.__dict__, "isolate": False}))
-
 
 def _translate(text: str, lang: str, numbers: NumberStyle, depth: int = 0) -> str:
     cat = catalogue(lang)
