@@ -305,7 +305,7 @@ def test_a_wide_table_keeps_its_headers_in_a_pipe(store):
     from okg.queries.canned import catalog
 
     columns = catalog()["regulation-exposure"].columns
-    assert len(columns) == 13
+    assert len(columns) >= 13  # a wide table: the point is that every header survives a pipe
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     done = okg_process("query", "regulation-exposure", "--store", store, env=env)
     assert done.returncode == 0, done.stderr
