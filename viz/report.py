@@ -9,6 +9,8 @@ autoescape on. Every number is the result's own interval, formatted by
 from __future__ import annotations
 
 from okg.analysis.impact.result import ImpactResult, Row, Step
+from okg.render.i18n import locale
+from okg.render.sentences import step_sentence
 from okg.store import KnowledgeGraph
 from okg.terms.namespaces import OKGD
 from okg.viz.extract import Labels
@@ -21,8 +23,9 @@ def _pct(iv: object) -> str:
     return "" if iv is None else iv.format(percent=True)
 
 
-def _step(step: Step, label: Labels) -> str:
-    return f"{step.start_label} → {label(step.relation)} → {step.end_label}"
+def _step(step: Step, label: Labels, lang: str = "en") -> str:
+    """The step in plain words (:mod:`okg.render.sentences`); *label* is kept for callers."""
+    return step_sentence(step, locale(lang, isolate=False))
 
 
 def _table_row(row: Row, result: ImpactResult, lang: str) -> list[str]:
@@ -38,7 +41,7 @@ def _table_row(row: Row, result: ImpactResult, lang: str) -> list[str]:
         _pct(row.revenue_share_lost),
         jobs,
         str(row.depth),
-        row.status,
+        row.status + (f" · {locale(lang, isolate=False)._('inferred')}" if row.inferred else ""),
     ]
 
 
@@ -69,7 +72,7 @@ def _explanation(row: Row, label: Labels, lang: str, langs: dict[str, str]) -> d
         lines.append(row.claims_rule)
     if row.conflict:
         lines.append(text("conflict", lang))
-    lines += [f"{i}. {_step(s, label)}" for i, s in enumerate(row.chain, 1)]
+    lines += [f"{i}. {_step(s, label, lang)}" for i, s in enumerate(row.chain, 1)]
     for c in row.claims:
         lines.append(
             f"{text('claims', lang)}: {c.stated or ''} → {c.value.format()} "

@@ -32,6 +32,10 @@ Nodes are IRIs (``str``). Node attributes (all present, possibly empty):
                 illustrative``) in a source graph, and marked so in every source graph that
                 describes it (a real city an illustrative file also names stays real when another
                 source describes it unmarked). Same rule as the canned queries' filter.
+``claimants``   ``{agent IRI: {lang: label}}``: who makes the claim (``prov:wasAttributedTo``,
+                ``claimedBy:`` in fact files); empty when the source itself claims it.
+``basis``       ``okg:basis`` IRI (``okg:Inferred``...) or ``None`` (reported); ``basis_reason``
+                its ``okg:basisReason`` or ``None``.
 ``scope``       ``(class IRI, ((property IRI, (value IRI, ...)), ...))`` for facts of a class
                 with ``okg:conflictScope``: two facts with equal ``scope`` are claims about the
                 same figure; ``None`` otherwise.
@@ -52,6 +56,7 @@ Edges are keyed by the core relation, so ``G[u][v][relation]`` is one edge; attr
 ``illustrative`` ``True`` when ``fact`` or either end is illustrative (see :func:`real_only`).
 
 Graph attributes: ``G.graph["fingerprint"]``, ``["sources"]`` (``{id: title}``),
+``["term_labels"]`` (``{ontology term IRI: {lang: label}}``),
 ``["figure_rules"]`` (the ontology's same-figure rule, :class:`okg.figures.claims.FigureRules`),
 ``["relations"]`` (``{relation IRI: {"flow", "weight", "effect", "scope"}}``),
 ``["narrower"]`` (``{concept IRI: (narrower concept IRIs, ...)}`` from ``skos:broader+``, so that
@@ -107,7 +112,7 @@ CACHE_FILE = "impact-projection.json"
 OLD_CACHE_FILES = ("impact-projection.pickle",)
 """Caches of older versions (pickles: never loaded, since unpickling runs code)."""
 CACHE_FORMAT = "okg-projection"
-PROJECTION_VERSION = "5"
+PROJECTION_VERSION = "6"
 """Bumped whenever the projection's data shape changes, so older caches are rebuilt."""
 _FLOWS = {str(OKG.Inbound): "inbound", str(OKG.Outbound): "outbound"}
 _EFFECTS = {str(OKG.Loss): "loss", str(OKG.Gain): "gain"}
@@ -171,6 +176,22 @@ SELECT DISTINCT ?x ?q ?g WHERE { GRAPH ?g { ?x okg:quote ?q } }"""
 
 Q_ILLUSTRATIVE = """
 SELECT DISTINCT ?x ?g WHERE { GRAPH ?g { ?x okg:illustrative true } }"""
+
+Q_CLAIMANTS = """
+SELECT DISTINCT ?x ?c ?l ?lang WHERE {
+  ?x prov:wasAttributedTo ?c .
+  OPTIONAL { ?c rdfs:label ?l . BIND(LANG(?l) AS ?lang) }
+}"""
+
+Q_BASIS = """
+SELECT DISTINCT ?x ?b ?r WHERE { ?x okg:basis ?b OPTIONAL { ?x okg:basisReason ?r } }"""
+
+Q_TERM_LABELS = f"""
+SELECT DISTINCT ?x ?l ?lang WHERE {{
+  ?x rdfs:label ?l . BIND(LANG(?l) AS ?lang)
+  FILTER(STRSTARTS(STR(?x), "{OKG_NS}") && ?lang IN ("en", "fr", "ar", ""))
+}}"""
+"""Labels of the ontology's own terms (classes, relations), for plain-word explanations."""
 
 Q_NARROWER = """
 SELECT DISTINCT ?broad ?narrow WHERE { ?narrow skos:broader ?broad }"""
@@ -287,6 +308,12 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
     G.graph["sources"] = titles = _sources(kg)
     G.graph["figure_rules"] = FigureRules.read(lambda q: select(kg, q))
+    term_labels: dict[str, dict[str, str]] = {}
+    for x, lab, lang in select(kg, Q_TERM_LABELS):
+        cur = term_labels.setdefault(str(x), {})
+        if lang not in cur or lab < cur[lang]:
+            cur[lang] = lab
+    G.graph["term_labels"] = term_labels
     attrs = _node_attributes(kg, nodes, titles)
     for n in sorted(nodes):
         G.add_node(n, **attrs[n])
@@ -361,6 +388,9 @@ def _node_attributes(
             "sources": set(),
             "scope": None,
             "illustrative": False,
+            "claimants": {},
+            "basis": None,
+            "basis_reason": None,
         }
         for n in nodes
     }
@@ -427,6 +457,16 @@ def _node_attributes(
             marked.setdefault(str(x), set()).add(str(g))
     for x, graphs in marked.items():
         attrs[x]["illustrative"] = described.get(x, set()) <= graphs
+    for x, c, lab, lang in select(kg, Q_CLAIMANTS):
+        a = attrs.get(str(x))
+        if a is not None:
+            labels = a["claimants"].setdefault(str(c), {})
+            if lab is not None and (lang not in labels or lab < labels[lang]):
+                labels[lang] = lab
+    for x, b, r in select(kg, Q_BASIS):
+        a = attrs.get(str(x))
+        if a is not None and (a["basis"] is None or str(b) < a["basis"]):
+            a["basis"], a["basis_reason"] = str(b), r
     for x, q, g in select(kg, Q_QUOTES):
         a = attrs.get(str(x))
         src = source_id_of_graph(str(g))

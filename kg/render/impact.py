@@ -6,6 +6,7 @@ from __future__ import annotations
 from okg.analysis.impact.result import ImpactResult, Row, Step
 from okg.figures.intervals import Interval
 from okg.render.i18n import Locale, locale
+from okg.render.sentences import add_sentences, step_sentence
 from okg.render.tables import TextTable, json_text, md_text, print_table, rich_table, to_csv
 
 
@@ -27,7 +28,8 @@ def jobs_heading(result: ImpactResult, lang: str | Locale = "en") -> str:
 
 def _status(row: Row, result: ImpactResult, loc: Locale) -> str:
     when = result.timing.split(" (")[0].split(",")[0]
-    return f"{loc.text(row.status)} · {loc.text(when)}"
+    inferred = f" · {loc._('inferred')}" if row.inferred else ""
+    return f"{loc.text(row.status)} · {loc.text(when)}{inferred}"
 
 
 def _jobs(row: Row, loc: Locale) -> str:
@@ -38,7 +40,7 @@ def _jobs(row: Row, loc: Locale) -> str:
 def _step_text(s: Step, loc: Locale) -> str:
     src = s.source_title or s.source or loc._("no source")
     quote = f" «{s.quotes[0]}»" if s.quotes else ""
-    return f"{s.start_label} —{short(s.relation)}→ {s.end_label} [{src}]{quote}"
+    return f"{step_sentence(s, loc)} [{src}]{quote}"
 
 
 def source_claim_lines(result: ImpactResult, lang: str | Locale = "en") -> list[str]:
@@ -110,7 +112,10 @@ def explanation_lines(
         lines.append(
             "   "
             + loc._("counted within {segment} (its parent segment) in the country totals").format(
-                segment=short(row.included_in)
+                segment=next(
+                    (x.label for x in result.rows if x.actor == row.included_in),
+                    short(row.included_in),
+                )
             )
         )
     if row.conflict:
@@ -124,7 +129,9 @@ def explanation_lines(
             continue
         src = c.source_title or c.source or loc._("no source")
         quote = f" «{c.quotes[0]}»" if c.quotes else ""
-        lines.append(f"     - {loc.text(c.stated)} [{src}]{quote}")
+        who = row.claimants.get(c.fact)
+        who = " " + loc._("according to {claimant}").format(claimant=who) if who else ""
+        lines.append(f"     - {loc.text(c.stated)}{who} [{src}]{quote}")
     lines.append("   " + loc._("chain:"))
     lines.extend(f"     {i}. {_step_text(s, loc)}" for i, s in enumerate(row.chain, 1))
     return lines
@@ -264,6 +271,11 @@ def render_impact(
     or ``csv`` (the ranked rows, then the totals by country). Human text is in *lang*
     (:mod:`okg.render.i18n`); JSON keeps its English keys and machine values."""
     if fmt == "json":
+        loc = locale(lang, digits, isolate=False)
+        for r in result.rows:
+            add_sentences(r.chain, loc)
+        for c in result.contracts:
+            add_sentences(c.chain, loc)
         return json_text(result.to_dict())
     if fmt == "md":
         return markdown(result, top, locale(lang, digits))

@@ -141,7 +141,69 @@ class Propagation:
             source_title=self.G.graph.get("sources", {}).get(d["source"]),
             quotes=list(d["quotes"]),
             fact=d["fact"],
+            subject=d.get("subject"),
+            relation_label=self.term_label(key),
+            **self.fact_words(d["fact"], d.get("subject"), d.get("object")),
         )
+
+    def term_label(self, iri: str | None) -> str | None:
+        """The ontology's label of a class or relation, in the run's language."""
+        labels = self.G.graph.get("term_labels", {}).get(iri) if iri else None
+        return pick_label(labels, iri, self.lang) if labels else None
+
+    def fact_words(self, fact: str | None, subject: str | None, obj: str | None) -> dict:
+        """What a step's sentence says of the fact it rests on (the n-ary fact node, else the
+        subject): class label, figure as stated, the actor it is about, claimant, basis."""
+        node = fact or subject
+        a = self.G.nodes[node] if node in self.G else {}
+        out: dict = {}
+        claimants = a.get("claimants") or {}
+        if claimants:
+            who = sorted(claimants)[0]
+            out["claimant"] = who
+            out["claimant_label"] = pick_label(claimants[who], who, self.lang)
+        if a.get("basis") == str(OKG.Inferred):
+            out["inferred"] = True
+            out["basis_reason"] = a.get("basis_reason")
+        if fact is None or fact not in self.G or self.G.nodes[fact]["labels"]:
+            return out  # a labelled fact (an event, a regulation) is named by its label
+        out["fact_kind_label"] = self.term_label(a.get("kind"))
+        stated = [c.stated for cs in a.get("quantities", {}).values() for c in cs if c.stated]
+        out["fact_figure"] = "; ".join(dict.fromkeys(stated)) or None
+        actor = str(OKG.EconomicActor)
+        ends = {y for _, y in self.G.out_edges(fact)} | {x for x, _ in self.G.in_edges(fact)}
+        holders = sorted(n for n in ends if actor in self.G.nodes[n]["classes"])
+        if holders:
+            out["fact_holder_label"] = self.label(holders[0])
+        return out
+
+    def mark_inferred(self, rows: list[Row]) -> list[str]:
+        """Mark each row resting on an inferred fact (a step of its chain, or a claim behind
+        its figure); return one assumption line per inferred fact used."""
+        lines: dict[str, str] = {}
+        for r in rows:
+            for c in r.claims:
+                who = self.fact_words(None, c.fact, None).get("claimant_label")
+                if who:
+                    r.claimants[c.fact] = who
+            facts = [(s.fact or s.subject) for s in r.chain] + [c.fact for c in r.claims]
+            for f in dict.fromkeys(x for x in facts if x):
+                a = self.G.nodes[f] if f in self.G else {}
+                if a.get("basis") != str(OKG.Inferred):
+                    continue
+                w = self.fact_words(f, f, None) if f in self.G else {}
+                what = w.get("fact_kind_label") or self.label(f)
+                if w.get("fact_holder_label"):
+                    what = f"{what} of {w['fact_holder_label']}"
+                if w.get("fact_figure"):
+                    what = f"{what}: {w['fact_figure']}"
+                reason = a.get("basis_reason")
+                r.inferred = True
+                r.inferences.append({"fact": f, "label": what, "reason": reason})
+                lines[f] = f"Inferred by the analyst: {what}" + (
+                    f" — reason: {reason}" if reason else ""
+                )
+        return list(lines.values())
 
     def share_of(self, node: str, prop: str) -> tuple[Interval, str]:
         """A share-valued property of *node* as a fraction 0..1 (unknown -> 0..100%)."""
@@ -563,6 +625,7 @@ def run_impact(
     run = Propagation(G, iri, timing, threshold, max_depth, lang, explain, rules, figure_range)
     run.run()
     rows = run.rows()
+    inferred = run.mark_inferred(rows)
     contracts = run.contracts()
     if any(c.claims and (c.conflict or c.ranges is not None) for c in rows):
         run.used.add("claims")
@@ -584,7 +647,7 @@ def run_impact(
         rows=rows,
         contracts=contracts,
         countries=country_totals(rows),
-        assumptions=[text for key, text in ASSUMPTIONS.items() if key in run.used],
+        assumptions=[text for key, text in ASSUMPTIONS.items() if key in run.used] + inferred,
         notes=run.notes,
     )
     result.reached = len(reached_nodes(result))
@@ -617,4 +680,6 @@ def run_scenario(
     run.seed_scenario(list(contracts), list(actors))
     run.settle()
     rows = run.rows()
+    if explain:
+        run.mark_inferred(rows)
     return rows, country_totals(rows)

@@ -54,6 +54,22 @@ class Step:
     source_title: str | None
     quotes: list[str]
     fact: str | None = None
+    subject: str | None = None
+    """The stored triple's subject (``start`` or ``end``): sentences read the stored direction."""
+    relation_label: str | None = None
+    fact_kind_label: str | None = None
+    """For a step through an n-ary fact node: its class label, figure(s) as stated, and the
+    actor the fact is about (its holder, dependent or employer)."""
+    fact_figure: str | None = None
+    fact_holder_label: str | None = None
+    claimant: str | None = None
+    """Who makes the claim the step rests on (``prov:wasAttributedTo``), and its label."""
+    claimant_label: str | None = None
+    inferred: bool = False
+    """The fact is the analyst's inference (``okg:basis okg:Inferred``); ``basis_reason`` why."""
+    basis_reason: str | None = None
+    sentence: str | None = None
+    """The step in plain words (set by the renderer, :mod:`okg.render.sentences`)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,12 @@ class Row:
     envelope and what its breakdowns leave unexplained (:func:`okg.figures.claims.figure_ranges`)."""
     range_used: str = "envelope"
     """The range of the job figure that ``jobs`` was computed from."""
+    inferred: bool = False
+    """The row rests on an inferred fact (a step of its chain or a claim behind its figure);
+    ``inferences`` names each (``{"fact", "label", "reason"}``)."""
+    inferences: list[dict] = field(default_factory=list)
+    claimants: dict[str, str] = field(default_factory=dict)
+    """``{fact IRI: claimant label}`` for the claims behind the figure that name a claimant."""
 
 
 @dataclass
