@@ -15,7 +15,11 @@ not depend on the order. Only the nodes the event reaches are visited.
 >>> from okg.terms.resources import data_dir
 >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
 >>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
->>> r = run_impact(kg, "eurocar-plant-stoppage", as_of="2026-03-10")
+>>> run_impact(kg, "eurocar-plant-stoppage", as_of="2026-03-10")  # a made-up example
+Traceback (most recent call last):
+...
+okg.analysis.impact.propagate.IllustrativeEvent: the event 'Eurocar stops its assembly plant for four weeks' rests on illustrative facts (made up to show the model, not from a source); pass --include-illustrative to trace it
+>>> r = run_impact(kg, "eurocar-plant-stoppage", as_of="2026-03-10", include_illustrative=True)
 >>> sorted({str(row.status) for row in r.rows if row.effect == "loss"})
 ['closure risk', 'exposed', 'stopped']
 """
