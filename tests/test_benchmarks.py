@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from okg.loaders import load_vocabulary, read_files
 from okg.store import KnowledgeGraph
-from okg.store.bulk import CHECKS, bulk_load, derive_native
+from okg.store.bulk import REFERENCE_CHECK, bulk_load, derive_native, integrity_checks
 from okg.store.shacl import check_bundles
 from okg.terms.namespaces import DERIVED_GRAPH, GRAPH
 from okg.terms.resources import data_dir
@@ -183,11 +183,19 @@ def test_bulk_load_names_each_broken_record(engine):
     report = bulk_load(KnowledgeGraph.in_memory(engine), [data])
     found = {(p.message, p.focus.rsplit("/", 1)[-1]) for p in report.problems}
     assert found == {
-        ("a contract has exactly one client", "k"),
+        ("A contract has exactly one client.", "k"),
         ("every object of a relation has the type the relation's range asks for", "nobody"),
-        ("a figure has a unit", "q"),
-        ("a figure's low end is a non-negative number not above its high end", "q"),
+        ("A figure has a unit.", "q"),
+        ("A figure's low end is a non-negative number not above its high end.", "q"),
     }
+    checks = {p.check for p in report.problems}
+    assert checks == {
+        "ContractShape MinCount",
+        "QuantityShape MaxCount",
+        "QuantityShape LessThanOrEquals",
+        "reference",
+    }
+    assert {p.graph for p in report.problems} == {str(GRAPH["source/s"])}
 
 
 def test_bulk_load_refuses_a_store_with_sources(small):
@@ -203,8 +211,9 @@ def test_every_check_is_valid_sparql_on_both_engines():
     for engine in ("oxigraph", "rdflib"):
         kg = KnowledgeGraph.in_memory(engine)
         kg.install_vocabulary()
-        for name, _, sparql in CHECKS:
-            assert kg.query(sparql).rows == [], name
+        for c in integrity_checks(kg.voc):
+            assert kg.query(c.sparql).rows == [], (c.shape, c.component)
+        assert kg.query(REFERENCE_CHECK[2]).rows == []
 
 
 def test_native_derive_equals_the_store_derive():
@@ -364,7 +373,7 @@ def test_okg_bulk_load_command_is_all_or_nothing(small, tmp_path):
     bad.write_bytes(_nquads(BAD, str(GRAPH["source/s"])))
     res = runner.invoke(app, ["bulk-load", str(bad), "--store", str(store)])
     assert res.exit_code == 1
-    assert "a contract has exactly one client" in res.output and "Traceback" not in res.output
+    assert "A contract has exactly one client." in res.output and "Traceback" not in res.output
     syntax = tmp_path / "syntax.nq"
     syntax.write_text('<http://a> <http://b> "x" <http://g> .\n<http://a> <http://b> oops .\n')
     res = runner.invoke(app, ["bulk-load", str(syntax), "--store", str(store)])

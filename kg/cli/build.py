@@ -65,6 +65,13 @@ def register(app: typer.Typer) -> None:
                 help="Drop from the store the sector modules no longer on the sector path.",
             ),
         ] = False,
+        shapes: Annotated[
+            str,
+            typer.Option(
+                "--shapes",
+                help="Who checks the SHACL shapes: engine (compiled to SPARQL) or pyshacl.",
+            ),
+        ] = "pyshacl",
     ) -> None:
         """Load fact files into the store: each source replaces its own named graph; all or nothing."""
         from okg.loaders import LoadError
@@ -74,6 +81,8 @@ def register(app: typer.Typer) -> None:
         paths = expand(files) if files else bundled_files()
         if not paths:
             fail("no input files")
+        if shapes not in ("engine", "pyshacl"):
+            fail(f"--shapes {shapes}: expected engine or pyshacl")
         kg = open_store(store, create=True)
         with Progress(console=err_console.get(), transient=True) as progress:
             task = progress.add_task("loading", total=2 * len(paths) + 4)
@@ -87,6 +96,7 @@ def register(app: typer.Typer) -> None:
                 bundles = kg.load(
                     paths,
                     check_shapes=not no_shapes,
+                    shapes=shapes,
                     progress=lambda msg: progress.update(task, description=msg, advance=1),
                 )
             except LoadError as exc:

@@ -40,8 +40,9 @@ def register(app: typer.Typer) -> None:
                 fail(f"not valid N-Quads: {exc}; nothing was loaded")
             if report.problems:
                 for p in report.problems:
+                    where = f"{p.where()}: " if p.where() else ""
                     err_console.print(
-                        f"{p.focus}: {p.message} ({p.check})", markup=False, highlight=False
+                        f"{where}{p.focus}: {p.message} ({p.check})", markup=False, highlight=False
                     )
                 clear(kg)
                 fail(f"{len(report.problems)} problem(s); nothing was loaded")

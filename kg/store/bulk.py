@@ -5,8 +5,11 @@ right for hand-written fact files and far too slow for a registry of a million t
 path takes N-Quads that already carry the loader's shapes (one named graph per source, as
 ``okg export --format nquads`` or ``benchmarks/generate.py`` write them), loads them with
 Oxigraph's bulk loader, runs the derive rules inside the engine, and then checks the whole
-store with SPARQL queries that restate the core SHACL shapes (ontology/shapes.ttl) and the
-loader's reference checks (every object of a typed relation has the type its range asks).
+store with the SHACL shapes of the core and of the sector modules, compiled to SPARQL by
+``okg.store.shapes_sparql`` (the same shapes pyshacl checks in ``okg build``), and with the
+loader's reference check (every object of a typed relation has the type its range asks).
+Each problem is mapped back to its source graph, and to its fact file and line when the
+quads carry them (``okg:factFile``, ``okg:line``).
 
 >>> from okg.store import KnowledgeGraph
 >>> kg = KnowledgeGraph.in_memory()
@@ -14,8 +17,10 @@ loader's reference checks (every object of a typed relation has the type its ran
 ...       b'<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
 ...       b'<https://w3id.org/okg/ontology#Source> <https://w3id.org/okg/graph/source/s> .\\n')
 >>> report = bulk_load(kg, [nq])
->>> report.quads, [p.message for p in report.problems]
-(1, ['a source has a title', 'a source has one language'])
+>>> report.quads, sorted(p.message for p in report.problems)
+(1, ['A source has a title.', 'A source has one language.'])
+>>> report.problems[0].graph
+'https://w3id.org/okg/graph/source/s'
 """
 
 from __future__ import annotations
@@ -28,200 +33,67 @@ import pyoxigraph as ox
 from okg.store import KnowledgeGraph
 from okg.store.backends import OxigraphBackend
 from okg.store.knowledge_graph import BULK, DERIVE, STATUS_GRAPH, kill_point
+from okg.store.shacl import shapes_graph
+from okg.store.shapes_sparql import Check, compile_shapes
+from okg.store.sparql import term_to_sparql
 from okg.terms.namespaces import (
     DERIVED_GRAPH,
+    OKGD,
     ONTOLOGY_GRAPH_PREFIX,
     SOURCE_GRAPH_PREFIX,
     sparql_prologue,
 )
 from okg.terms.resources import queries_dir
+from okg.terms.vocabulary import Vocabulary
+from rdflib import URIRef
 
-# The core shapes as (check, class, property path, min count, max count, what is expected).
-CARDINALITIES: list[tuple[str, str, str, int, int | None, str]] = [
-    (
-        "fact-source",
-        "okg:Fact",
-        "prov:hadPrimarySource",
-        1,
-        None,
-        "every fact names the source it was taken from (prov:hadPrimarySource)",
-    ),
-    ("label", "okg:EconomicActor", "rdfs:label", 1, None, "every actor has a label"),
-    ("label", "okg:Association", "rdfs:label", 1, None, "every association has a label"),
-    ("label", "okg:Person", "rdfs:label", 1, None, "every person has a label"),
-    ("label", "okg:Site", "rdfs:label", 1, None, "every site has a label"),
-    ("label", "okg:City", "rdfs:label", 1, None, "every city has a label"),
-    ("site", "okg:Site", "okg:siteOf", 1, None, "a site is operated by an actor (siteOf)"),
-    ("site", "okg:Site", "okg:country", 1, 1, "a site lies in exactly one country"),
-    ("contract", "okg:Contract", "okg:client", 1, 1, "a contract has exactly one client"),
-    ("contract", "okg:Contract", "okg:provider", 1, 1, "a contract has exactly one provider"),
-    (
-        "contract",
-        "okg:Contract",
-        "okg:coversActivity",
-        1,
-        None,
-        "a contract covers at least one activity",
-    ),
-    ("contract", "okg:Contract", "okg:startDate", 0, 1, "a contract has at most one start date"),
-    ("contract", "okg:Contract", "okg:endDate", 0, 1, "a contract has at most one end date"),
-    ("workforce", "okg:Workforce", "okg:headcount", 1, 1, "a workforce has one headcount"),
-    (
-        "workforce",
-        "okg:Workforce",
-        "okg:employmentType",
-        1,
-        1,
-        "a workforce has one employment type",
-    ),
-    (
-        "workforce",
-        "okg:Workforce",
-        "okg:employer|okg:workplace",
-        1,
-        None,
-        "a workforce has an employer or a site",
-    ),
-    (
-        "market-dependency",
-        "okg:MarketDependency",
-        "okg:dependent",
-        1,
-        1,
-        "a market dependency has one dependent actor",
-    ),
-    (
-        "market-dependency",
-        "okg:MarketDependency",
-        "okg:onMarket",
-        1,
-        1,
-        "a market dependency names one market",
-    ),
-    (
-        "market-dependency",
-        "okg:MarketDependency",
-        "okg:share",
-        1,
-        1,
-        "a market dependency gives one share",
-    ),
-    ("activity-share", "okg:ActivityShare", "okg:holder", 1, 1, "an activity share has one holder"),
-    (
-        "activity-share",
-        "okg:ActivityShare",
-        "okg:ofActivity",
-        1,
-        1,
-        "an activity share names one activity",
-    ),
-    ("activity-share", "okg:ActivityShare", "okg:share", 1, 1, "an activity share gives one share"),
-    (
-        "regulation",
-        "okg:Regulation",
-        "okg:jurisdiction",
-        1,
-        None,
-        "a regulation has a jurisdiction",
-    ),
-    (
-        "regulation",
-        "okg:Regulation",
-        "okg:prohibitsActivity",
-        1,
-        None,
-        "a regulation prohibits at least one activity",
-    ),
-    (
-        "regulation",
-        "okg:Regulation",
-        "okg:effectiveDate",
-        0,
-        1,
-        "a regulation has at most one effective date",
-    ),
-    (
-        "event",
-        "okg:Event",
-        "okg:date|okg:startDate|okg:reportedOn",
-        1,
-        None,
-        "an event has a date, a start date or the date it was reported on",
-    ),
-    ("quantity", "okg:Quantity", "okg:qualifier", 1, 1, "a figure says how it was stated"),
-    ("quantity", "okg:Quantity", "okg:unit", 1, 1, "a figure has a unit"),
-    ("quantity", "okg:Quantity", "okg:low", 0, 1, "a figure has at most one low end"),
-    ("quantity", "okg:Quantity", "okg:high", 0, 1, "a figure has at most one high end"),
-    ("source", "okg:Source", "dcterms:title", 1, None, "a source has a title"),
-    ("source", "okg:Source", "okg:sourceLanguage", 1, 1, "a source has one language"),
-]
+# The loader's reference check, which no shape states: every object of a typed relation has the
+# type its range asks. The distinct (object, range) pairs first, then the objects without a type
+# under the range: a hash join (1.9 s at 10^6 triples; a NOT EXISTS probe per triple took 17 s).
+REFERENCE_CHECK = (
+    "reference",
+    "every object of a relation has the type the relation's range asks for",
+    """
+    SELECT DISTINCT ?x WHERE {
+      { SELECT DISTINCT ?x ?r WHERE {
+          { SELECT DISTINCT ?p ?r WHERE { ?p a owl:ObjectProperty ; rdfs:range ?r .
+                                         FILTER(isIRI(?r)) } }
+          ?s ?p ?x } }
+      MINUS { { SELECT DISTINCT ?t ?r WHERE { ?p2 a owl:ObjectProperty ; rdfs:range ?r .
+                                              ?t rdfs:subClassOf* ?r } }
+              ?x a ?t } }""",
+)
 
 
-def _cardinality_checks() -> list[tuple[str, str, str]]:
-    # MINUS and a self-join rather than NOT EXISTS or GROUP BY/HAVING: both engines then join
-    # whole sets instead of probing node by node (at 10^6 triples: 0.3 s instead of 28 s).
-    out = []
-    for name, cls, path, lo, hi, message in CARDINALITIES:
-        if lo:
-            out.append(
-                (
-                    name,
-                    message,
-                    f"SELECT DISTINCT ?x WHERE {{ ?x a {cls} MINUS {{ ?x {path} ?v }} }}",
-                )
-            )
-        if hi == 1:
-            out.append(
-                (
-                    name,
-                    message,
-                    f"SELECT DISTINCT ?x WHERE {{ ?x a {cls} ; {path} ?a , ?b FILTER(?a != ?b) }}",
-                )
-            )
-    return out
-
-
-# (name, what is expected, a SELECT of the offending ?x). Each restates a shape of
-# ontology/shapes.ttl or a reference check of the loader, over the union of all graphs.
-CHECKS: list[tuple[str, str, str]] = [
-    *_cardinality_checks(),
-    (
-        "fact-quote",
-        "every fact carries its quote unless it is marked illustrative",
-        """
-        SELECT DISTINCT ?x WHERE { ?x a okg:Fact
-          MINUS { ?x okg:quote ?q } MINUS { ?x okg:illustrative true } }""",
-    ),
-    (
-        "quantity",
-        "a figure's low end is a non-negative number not above its high end",
-        """
-        SELECT DISTINCT ?x WHERE { ?x a okg:Quantity ; okg:low ?lo
-          OPTIONAL { ?x okg:high ?hi } FILTER(?lo < 0 || (BOUND(?hi) && ?lo > ?hi)) }""",
-    ),
-    # The distinct (object, range) pairs first, then the objects without a type under the
-    # range: a hash join (1.9 s at 10^6 triples; a NOT EXISTS probe per triple took 17 s).
-    (
-        "reference",
-        "every object of a relation has the type the relation's range asks for",
-        """
-        SELECT DISTINCT ?x WHERE {
-          { SELECT DISTINCT ?x ?r WHERE {
-              { SELECT DISTINCT ?p ?r WHERE { ?p a owl:ObjectProperty ; rdfs:range ?r .
-                                             FILTER(isIRI(?r)) } }
-              ?s ?p ?x } }
-          MINUS { { SELECT DISTINCT ?t ?r WHERE { ?p2 a owl:ObjectProperty ; rdfs:range ?r .
-                                                  ?t rdfs:subClassOf* ?r } }
-                  ?x a ?t } }""",
-    ),
-]
+def integrity_checks(voc: Vocabulary) -> list[Check]:
+    """The SHACL shapes of the core and of every sector module on the path, compiled to SPARQL
+    (okg.store.shapes_sparql); warnings and infos are left to pyshacl's report."""
+    return [c for c in compile_shapes(shapes_graph(voc)) if c.severity == "Violation"]
 
 
 @dataclass
 class Problem:
+    """One violation: the check (shape and constraint, or ``reference``), what is expected,
+    the focus node, and where it came from when the store knows (source graph, fact file and
+    line as the loader wrote them with ``okg:factFile`` and ``okg:line``)."""
+
     check: str
     message: str
     focus: str
+    path: str | None = None
+    value: str | None = None
+    graph: str | None = None
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def where(self) -> str:
+        """``file:line [field]`` (or the source graph) for a report line; '' when unknown."""
+        if self.file:
+            at = self.file + (f":{self.line}" if self.line else "")
+        else:
+            at = self.graph or ""
+        return at + (f" [{self.field}]" if self.field and at else "")
 
 
 @dataclass
@@ -262,12 +134,83 @@ def derive_native(kg: KnowledgeGraph) -> None:
 
 
 def integrity_problems(kg: KnowledgeGraph, limit: int = 20) -> list[Problem]:
-    """Run every check of ``CHECKS``; at most *limit* offenders are listed per check."""
+    """Run the compiled shapes and the reference check; at most *limit* offenders per check,
+    each mapped back to its source graph, file, line and field."""
+    voc = kg.voc
     out = []
-    for name, message, sparql in CHECKS:
-        for row in kg.query(f"{sparql}\nLIMIT {limit}").rows:
-            out.append(Problem(name, message, str(row[0])))
+    for c in integrity_checks(voc):
+        for row in kg.query(f"{c.sparql}\nLIMIT {limit}").rows:
+            value = row[1] if len(row) > 1 and row[1] is not None and row[1] != row[0] else None
+            path = (
+                c.path[1:-1] if c.path and c.path.startswith("<") and c.path.endswith(">") else None
+            )
+            prop = voc.properties.get(URIRef(path)) if path else None
+            out.append(
+                Problem(
+                    f"{_short(voc, c.shape)} {c.component}",
+                    c.message,
+                    str(row[0]),
+                    path=voc.qname(URIRef(path)) if path else c.path,
+                    value=None if value is None else str(value),
+                    field=prop.key if prop is not None and prop.key else None,
+                )
+            )
+    name, message, sparql = REFERENCE_CHECK
+    for row in kg.query(f"{sparql}\nLIMIT {limit}").rows:
+        out.append(Problem(name, message, str(row[0])))
+    _locate(kg, out)
     return out
+
+
+def _short(voc: Vocabulary, shape: str) -> str:
+    """A shape's name for a report line: its qname, else its fragment (ContractShape)."""
+    if not shape.startswith("http"):
+        return shape
+    name = voc.qname(URIRef(shape))
+    return name if not name.startswith("<") else shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _locate(kg: KnowledgeGraph, problems: list[Problem]) -> None:
+    """Fill each problem's source graph, file and line: from the focus node's own triples in a
+    source graph, else from the nearest record whose IRI it extends (a record's figure), else
+    from the graph that mentions it as an object (a dangling reference)."""
+    foci = {p.focus for p in problems if p.focus.startswith(str(OKGD))}
+    if not foci:
+        return
+    candidates = set()
+    for f in foci:
+        node = f
+        while node.startswith(str(OKGD)) and len(node) > len(str(OKGD)):
+            candidates.add(node)
+            node = node.rsplit("/", 1)[0]
+    values = " ".join(term_to_sparql(URIRef(c)) for c in sorted(candidates))
+    found: dict[str, tuple[str, str | None, int | None]] = {}
+    for x, g, line, file in kg.query(f"""
+        SELECT ?x ?g (SAMPLE(?l) AS ?line) (SAMPLE(?f) AS ?file) WHERE {{
+          VALUES ?x {{ {values} }}
+          {{ GRAPH ?g {{ ?x ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p ?x }} }}
+          FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))
+          OPTIONAL {{ GRAPH ?g {{ ?x okg:line ?l }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?src a okg:Source ; okg:factFile ?f }} }}
+        }} GROUP BY ?x ?g ORDER BY ?x ?g""").rows:
+        prev = found.get(str(x))
+        if prev is None or (prev[2] is None and line is not None):
+            found[str(x)] = (
+                str(g),
+                None if file is None else str(file),
+                None if line is None else int(line),
+            )
+    for p in problems:
+        node = p.focus
+        best = found.get(node)
+        while (best is None or best[2] is None) and node.count("/") > str(OKGD).count("/"):
+            node = node.rsplit("/", 1)[0]
+            if node in found and found[node][2] is not None:
+                best = found[node]
+        if best is None:
+            best = found.get(p.focus)
+        if best is not None:
+            p.graph, p.file, p.line = best
 
 
 def _source_graph_count(kg: KnowledgeGraph) -> int:

@@ -295,8 +295,11 @@ class KnowledgeGraph:
         paths: Iterable[Path],
         check_shapes: bool = True,
         progress: Callable[[str], None] | None = None,
+        shapes: str = "pyshacl",
     ) -> list[SourceBundle]:
-        """Check every file (and the shapes), then replace each source's graph; all or nothing."""
+        """Check every file (and the shapes), then replace each source's graph; all or nothing.
+
+        *shapes*: ``pyshacl``, or ``engine`` (the shapes compiled to SPARQL, run in Oxigraph)."""
         paths = list(paths)
         from okg.loaders import LoadError, read_files
 
@@ -306,7 +309,7 @@ class KnowledgeGraph:
                 progress("checking SHACL shapes")
             from okg.store.shacl import check_bundles
 
-            violations = check_bundles(bundles, self.voc)
+            violations = check_bundles(bundles, self.voc, engine=shapes)
             if violations:
                 raise LoadError(violations)
         if progress:
