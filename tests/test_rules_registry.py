@@ -177,7 +177,13 @@ def test_an_extra_rule_fires_in_a_what_if_and_in_a_cascade(graph):
 
 
 def test_statuses_are_the_printed_strings(kg, graph):
-    result = run_impact(kg, "eurocar-plant-stoppage", as_of="2026-03-10", projection=graph)
+    result = run_impact(
+        kg,
+        "eurocar-plant-stoppage",
+        as_of="2026-03-10",
+        projection=graph,
+        include_illustrative=True,
+    )
     statuses = {r.status for r in result.rows}
     assert statuses <= set(Status)
     assert {"stopped", "closure risk"} <= statuses

@@ -314,7 +314,7 @@ def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
 
 
 def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
-    result = run_impact(seeded, "eurocar-plant-stoppage")
+    result = run_impact(seeded, "eurocar-plant-stoppage", include_illustrative=True)
     rows = {row.actor: row for row in result.rows}
     for supplier in ("harness-alpha", "harness-beta"):
         row = rows[str(OKGD[supplier])]
@@ -437,7 +437,9 @@ def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
 
 def test_canned_who_serves_client_lists_the_harness_suppliers_of_the_carmaker(seeded):
     query = load_file(queries_dir() / "who-serves-client.rq")
-    rows = seeded.query(query.text, query.terms({"client": "eurocar"})).dicts()
+    rows = seeded.query(
+        query.text, query.terms({"client": "eurocar", "include_illustrative": "true"})
+    ).dicts()
     assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows} == {
         ("Harness Alpha (fictional supplier)", "wiring-harness assembly"),
         ("Harness Alpha (fictional supplier)", "cable cutting and crimping"),

@@ -182,7 +182,9 @@ def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, 
     _, store, env = scratch
     monkeypatch.setenv(SECTOR_PATH_ENV, env[SECTOR_PATH_ENV])
     query = load_file(queries_dir() / "who-serves-client.rq")
-    rows = KnowledgeGraph.open(store).query(query.text, query.terms({"client": "skyframe"}))
+    rows = KnowledgeGraph.open(store).query(
+        query.text, query.terms({"client": "skyframe", "include_illustrative": "true"})
+    )
     assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows.dicts()} == {
         ("Atlas Parts", "machining")
     }
@@ -190,7 +192,16 @@ def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, 
 
 def test_okg_impact_follows_the_module_relations(scratch):
     _, store, env = scratch
-    done = okg("impact", "programme-cancelled", "--store", str(store), "--format", "json", env=env)
+    done = okg(
+        "impact",
+        "programme-cancelled",
+        "--store",
+        str(store),
+        "--format",
+        "json",
+        "--include-illustrative",
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     rows = {row["actor"]: row for row in result["rows"]}
