@@ -409,6 +409,8 @@ def make_quantity(form: str, values, unit: URIRef, stated_as: str, voc: Vocabula
     unit_max = g.value(unit, OKG.maximum)
     unit_max = Decimal(str(unit_max)) if unit_max is not None else None
     unit_name = voc.label(unit)
+    plausible = g.value(unit, OKG.plausibleMaximum)
+    plausible = Decimal(str(plausible)) if plausible is not None else None
 
     if form == "unknown":
         return Quantity(OKG.Unknown, unit, stated_as)
@@ -428,6 +430,11 @@ def make_quantity(form: str, values, unit: URIRef, stated_as: str, voc: Vocabula
             raise QuantityError(f"a figure cannot be negative (got {v} {unit_name})")
         if unit_max is not None and v > unit_max:
             raise QuantityError(f"{v} exceeds the maximum of {unit_max} for {unit_name}")
+        if plausible is not None and v > plausible:
+            raise QuantityError(
+                f"{v} {unit_name} is beyond the plausible maximum of {plausible} for a figure "
+                f"(okg:plausibleMaximum of the unit): check the digits and separators"
+            )
         if integral and v != v.to_integral_value() and form == "exact":
             raise QuantityError(f"{unit_name} are counted in whole numbers (got {v})")
 
