@@ -31,7 +31,8 @@ demo: $(STAMP)
 	$(OKG) impact --list --store $(DEMO_STORE)
 	$(OKG) impact total-relocation --as-of 2026-02-01 --store $(DEMO_STORE)
 	$(OKG) impact fr-ban-vote --as-of 2026-09-01 --store $(DEMO_STORE)
-	$(OKG) impact eurocar-plant-stoppage --as-of 2026-03-10 --store $(DEMO_STORE)
+	@echo "== 4a. The cross-sector example: made up to show the model, so traced only on request and marked"
+	$(OKG) impact eurocar-plant-stoppage --as-of 2026-03-10 --include-illustrative --store $(DEMO_STORE)
 	@echo "== 4b. Market concentration, single points of failure, most exposed countries and sectors"
 	$(OKG) analyze --as-of 2026-09-01 --top 10 --store $(DEMO_STORE)
 	@echo "== 5. Network and report pages (offline HTML)"
