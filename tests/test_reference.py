@@ -260,3 +260,11 @@ def test_make_nace_reads_label_sets_and_refuses_wrong_counts(tmp_path):
         tool.render(tmp_path, None)
     with pytest.raises(tool.SourceError, match="falls in 0 sections"):
         tool.section_of("04")  # no division 04 in NACE Rev. 2
+
+
+def test_generated_file_helper_doctests():
+    """tools/ is not installed, so tests/test_doctests.py does not see its doctests."""
+    import doctest
+
+    result = doctest.testmod(_tool("generated"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3 and result.failed == 0

@@ -30,6 +30,9 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated import write_or_check  # noqa: E402  (tools/ is not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "ontology" / "reference-nace.ttl"
 HAND = ROOT / "ontology" / "reference.ttl"
@@ -190,14 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SourceError, ET.ParseError) as exc:
         print(f"make_nace: {exc}", file=sys.stderr)
         return 2
-    if args.check:
-        if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:
-            print(f"{args.out} is not what tools/make_nace.py generates", file=sys.stderr)
-            return 1
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(args.out, text, "tools/make_nace.py", args.check)
 
 
 if __name__ == "__main__":
