@@ -16,6 +16,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from okg.cli import app
 from typer.testing import CliRunner
 
@@ -200,6 +202,82 @@ def test_impact_and_analyze_as_csv(store):
     assert done.exit_code == 0, done.output
     for title in ("Market concentration", "Single points of failure", "Most exposed countries"):
         assert f"# {title}" in done.output
+
+
+# -- shared options: --threshold as a percent or a share, --as-of, --max-depth, --top -------------
+
+
+@pytest.mark.parametrize("text", ["50%", "50 %", " 50% ", "0.5", ".5", "5e-1"])
+def test_a_threshold_is_a_percent_or_a_share(text):
+    from okg.cli.common import parse_threshold
+
+    assert parse_threshold(text) == 0.5
+
+
+@given(st.decimals(min_value="0.01", max_value="100", places=2))
+def test_a_percent_and_its_share_are_the_same_threshold(p):
+    from okg.cli.common import parse_threshold
+
+    assert parse_threshold(f"{p}%") == parse_threshold(str(p / 100)) == float(p / 100)
+    assert parse_threshold(f"{p} %") == parse_threshold(f"{p}%")
+
+
+@pytest.mark.parametrize(
+    "text", ["150%", "0", "0%", "-1", "-5%", "abc", "nan", "NaN%", "inf", "1.01", "%", "", "50"]
+)
+def test_a_bad_threshold_is_one_line_naming_the_forms(text, store):
+    done = runner.invoke(app, ["impact", "fr-ban-vote", "--threshold", text, "--store", store])
+    assert done.exit_code == 1, done.output
+    lines = done.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.output and "Usage" not in done.output
+    assert lines[0].startswith(f"error: --threshold: '{text.strip()}' is not a percent (50%)")
+    assert "or a share (0.5)" in lines[0]
+
+
+@pytest.mark.parametrize("command", [["impact"], ["analyze"]])
+def test_help_names_both_threshold_forms(command):
+    done = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert "percent (50%) or share (0.5)" in done.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "next week"], "error: --as-of: 'next week' is not a date (write YYYY-MM-DD)"),
+        (["--max-depth", "0"], "error: --max-depth: 0 is less than 1"),
+        (["--max-depth", "two"], "error: --max-depth: 'two' is not a whole number"),
+        (["--top", "-3"], "error: --top: -3 is less than 1"),
+    ],
+)
+@pytest.mark.parametrize("command", [["impact", "fr-ban-vote"], ["analyze"]])
+def test_shared_options_are_checked_alike(command, args, message, store):
+    done = runner.invoke(app, [*command, *args, "--store", store])
+    assert done.exit_code == 1 and done.output.strip() == message, done.output
+
+
+def _impact_json(store: str, threshold: str) -> dict:
+    done = runner.invoke(
+        app,
+        ["impact", "total-relocation", "--as-of", "2026-02-01", "--format", "json"]
+        + ["--threshold", threshold, "--store", store],
+    )
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(p=st.one_of(st.integers(1, 100), st.decimals(min_value="0.1", max_value="100", places=1)))
+def test_percent_and_share_give_the_same_impact(store, p):
+    as_percent = _impact_json(store, f"{p}%")
+    assert as_percent == _impact_json(store, str(p / 100))
+    assert as_percent["threshold"] == float(p / 100)
+
+
+def test_the_threshold_changes_the_impact(store):
+    """The test above can fail: the output does depend on the threshold."""
+    assert _impact_json(store, "30%") != _impact_json(store, "90%")
 
 
 # -- a missing store is refused, never created --------------------------------------------------

@@ -122,7 +122,10 @@ def test_depth_and_threshold_options(store):
         (["impact"], "okg impact --list"),
         (["impact", "fr-ban-vote", "--as-of", "next week"], "--as-of: 'next week' is not a date"),
         (["impact", "fr-ban-vote", "--format", "pdf"], "--format: unknown format 'pdf'"),
-        (["impact", "fr-ban-vote", "--threshold", "2"], "--threshold: 2.0 is not a share"),
+        (
+            ["impact", "fr-ban-vote", "--threshold", "2"],
+            "--threshold: '2' is not a percent (50%) or a share (0.5)",
+        ),
         (["impact", "fr-ban-vote", "--max-depth", "0"], "--max-depth: 0 is less than 1"),
         (["impact", "fr-ban-vote", "--lang", "de"], "--lang: unknown language 'de'"),
     ],

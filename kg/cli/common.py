@@ -8,7 +8,10 @@ and ``--help`` shows them as ``[table|csv|json|md]``.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +72,118 @@ IncludeIllustrativeOption = Annotated[
         "--include-illustrative",
         help="Also use facts marked illustrative (made up to show the model), marked as such; "
         "left out by default.",
+    ),
+]
+
+
+THRESHOLD_FORMS = "a percent (50%) or a share (0.5) in (0, 1]"
+"""The forms ``--threshold`` accepts, as its error message names them."""
+
+
+def parse_threshold(value: str | float, option: str = "--threshold") -> float:
+    """A share of revenue in (0, 1] written as a percent (``50%``, ``50 %``, ``12.5%``) or a
+    share (``0.5``); anything else is refused in one line naming *option* and the accepted forms.
+
+    A percent is divided in decimal, so ``33.3%`` is the share ``0.333`` exactly as written.
+
+    >>> parse_threshold("50%"), parse_threshold("50 %"), parse_threshold("0.5")
+    (0.5, 0.5, 0.5)
+    >>> parse_threshold("33.3%") == parse_threshold("0.333")
+    True
+    """
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        text = repr(float(value))
+    else:
+        text = str(value).strip()
+    percent = text.endswith("%")
+    number = text[:-1].strip() if percent else text
+    try:
+        amount = Decimal(number)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        fail(f"{option}: '{text}' is not {THRESHOLD_FORMS}")
+        raise AssertionError  # unreachable
+    share = amount / 100 if percent else amount
+    if not 0 < share <= 1:
+        hint = f" (did you mean {number}%?)" if not percent and 1 < amount <= 100 else ""
+        fail(f"{option}: '{text}' is not {THRESHOLD_FORMS}{hint}")
+    result = float(share)
+    if not 0 < result <= 1 or math.isnan(result):  # a share too small for a float
+        fail(f"{option}: '{text}' is not {THRESHOLD_FORMS}")
+    return result
+
+
+def parse_date(value: str | dt.date | None, option: str = "--as-of") -> dt.date | None:
+    """A date written YYYY-MM-DD, refused in one line naming *option* otherwise.
+
+    >>> parse_date("2026-02-01")
+    datetime.date(2026, 2, 1)
+    """
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        fail(f"{option}: '{value}' is not a date (write YYYY-MM-DD)")
+        raise  # unreachable
+
+
+def at_least_one(option: str):
+    """A parser of a whole number of at least 1 (``--max-depth``, ``--top``), refused in one
+    line naming *option* otherwise."""
+
+    def parse(value: str | int) -> int:
+        text = str(value).strip()
+        try:
+            number = int(text)
+        except ValueError:
+            fail(f"{option}: '{text}' is not a whole number")
+            raise  # unreachable
+        if number < 1:
+            fail(f"{option}: {number} is less than 1")
+        return number
+
+    return parse
+
+
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=parse_date,
+        metavar="YYYY-MM-DD",
+        help="Date the event's stage is judged at (default: today).",
+        show_default=False,
+    ),
+]
+ThresholdOption = Annotated[
+    float,
+    typer.Option(
+        "--threshold",
+        parser=parse_threshold,
+        metavar="SHARE",
+        help="Share of revenue whose loss means closure risk, as a percent (50%) or share (0.5).",
+        show_default="50%",
+    ),
+]
+MaxDepthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-depth",
+        parser=at_least_one("--max-depth"),
+        metavar="N",
+        help="Bound the cascade (1: direct hits only).",
+        show_default=False,
+    ),
+]
+TopOption = Annotated[
+    int | None,
+    typer.Option(
+        "--top",
+        parser=at_least_one("--top"),
+        metavar="N",
+        help="Show the first N rows of each table (totals still count every row).",
     ),
 ]
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 from okg.cli.common import (
+    AsOfOption,
     EndpointOption,
     FormatOption,
     IncludeIllustrativeOption,
     LangOption,
+    MaxDepthOption,
     StoreOption,
+    ThresholdOption,
+    TopOption,
     console,
     fail,
     one_of,
@@ -32,16 +35,6 @@ RangeOption = Annotated[
 ]
 
 
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of: '{text}' is not a date (write YYYY-MM-DD)")
-        raise  # unreachable
-
-
 DigitsOption = Annotated[
     str,
     typer.Option(
@@ -50,21 +43,6 @@ DigitsOption = Annotated[
         help="Digits of Arabic output (--lang ar): latn (0-9, the default) or arab (Arabic-Indic).",
     ),
 ]
-
-
-def _check_options(
-    as_of: str | None, threshold: float, max_depth: int | None, top: int | None
-) -> dt.date | None:
-    """Check the options impact and analyze share (format and language are checked by their
-    option type); returns the --as-of date."""
-    day = _date(as_of)
-    if not 0 < threshold <= 1:
-        fail(f"--threshold: {threshold} is not a share in (0, 1]")
-    if max_depth is not None and max_depth < 1:
-        fail(f"--max-depth: {max_depth} is less than 1")
-    if top is not None and top < 1:
-        fail(f"--top: {top} is less than 1")
-    return day
 
 
 def _print_events(kg, fmt: str, lang: str) -> None:
@@ -95,34 +73,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         list_events_: Annotated[bool, typer.Option("--list", help="List the events.")] = False,
-        as_of: Annotated[
-            str | None,
-            typer.Option(
-                "--as-of",
-                help="Date to judge the event's stage at (default: today).",
-                show_default=False,
-            ),
-        ] = None,
-        threshold: Annotated[
-            float,
-            typer.Option(
-                "--threshold", help="Share of revenue (0-1] whose loss means closure risk."
-            ),
-        ] = 0.5,
-        max_depth: Annotated[
-            int | None,
-            typer.Option(
-                "--max-depth", help="Bound the cascade (1: direct hits only).", show_default=False
-            ),
-        ] = None,
-        top: Annotated[
-            int | None,
-            typer.Option(
-                "--top",
-                help="Show the first N rows (totals still count every row).",
-                show_default=False,
-            ),
-        ] = None,
+        as_of: AsOfOption = None,
+        threshold: ThresholdOption = 0.5,
+        max_depth: MaxDepthOption = None,
+        top: TopOption = None,
         format: FormatOption = "table",
         lang: LangOption = "en",
         store: StoreOption = None,
@@ -140,7 +94,6 @@ def register(app: typer.Typer) -> None:
         from okg.render.impact import print_report, render_impact
         from okg.store.remote import EndpointError
 
-        day = _check_options(as_of, threshold, max_depth, top)
         kg = open_reader(store, endpoint)
         if list_events_:
             try:
@@ -154,7 +107,7 @@ def register(app: typer.Typer) -> None:
             result = run_impact(
                 kg,
                 event,
-                as_of=day,
+                as_of=as_of,
                 threshold=threshold,
                 max_depth=max_depth,
                 lang=lang,
@@ -171,24 +124,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def analyze(
-        as_of: Annotated[
-            str | None,
-            typer.Option(
-                "--as-of",
-                help="Date the events are judged at (default: today).",
-                show_default=False,
-            ),
-        ] = None,
-        threshold: Annotated[
-            float,
-            typer.Option(
-                "--threshold", help="Share of revenue (0-1] whose loss means closure risk."
-            ),
-        ] = 0.5,
-        max_depth: Annotated[
-            int | None, typer.Option("--max-depth", help="Bound each cascade.", show_default=False)
-        ] = None,
-        top: Annotated[int, typer.Option("--top", help="Rows shown per table.")] = 20,
+        as_of: AsOfOption = None,
+        threshold: ThresholdOption = 0.5,
+        max_depth: MaxDepthOption = None,
+        top: TopOption = 20,
         format: FormatOption = "table",
         lang: LangOption = "en",
         store: StoreOption = None,
@@ -204,7 +143,6 @@ def register(app: typer.Typer) -> None:
         from okg.render.i18n import locale
         from okg.store.remote import EndpointError
 
-        day = _check_options(as_of, threshold, max_depth, top)
         kg = open_reader(store, endpoint)
         try:
             result = run_analysis(
@@ -212,7 +150,7 @@ def register(app: typer.Typer) -> None:
                 threshold=threshold,
                 max_depth=max_depth,
                 lang=lang,
-                as_of=day,
+                as_of=as_of,
                 include_illustrative=include_illustrative,
                 figure_range=figure_range,
             )
