@@ -3,7 +3,12 @@
 ``firms.csv`` needs ``firms.source.yaml`` beside it holding the ``source:`` block (and ``modules:``).
 Columns: ``id``, ``type``, ``label@en`` / ``label@fr`` / ``label@ar``, ``quote``, then any
 fact-file key. Several values in one cell are separated by ``|``; figures use the text forms of
-docs/facts.md (``about 50``, ``more than 80%``, ``15 to 20``). Errors name the CSV line and column.
+docs/facts.md (``about 50``, ``more than 80%``, ``15 to 20``). Errors name the CSV line and column;
+an error in the sidecar's ``source:`` block names the sidecar and its line.
+
+A CSV with its own headers (a registry export) has ``FILE.mapping.yaml`` beside it instead, which
+maps its columns to those keys (:mod:`okg.loaders.csv_mapping`); its rows then become the same
+records and pass the same checks.
 
 Both files are bounded like every input (:mod:`okg.loaders.limits`): a cell over
 ``OKG_MAX_VALUE_BYTES`` is refused with its line and column, whatever the csv module's own field
@@ -17,6 +22,7 @@ import io
 import sys
 from pathlib import Path
 
+from okg.loaders import csv_mapping
 from okg.loaders.errors import ErrorSink, FactError
 from okg.loaders.limits import InputRefused, read_text, value_too_big
 from okg.loaders.registry import Pending, register
@@ -25,7 +31,7 @@ from okg.loaders.yamlnodes import Map, Scalar, Seq, YamlSyntaxError, parse_yaml
 from okg.terms.vocabulary import Vocabulary
 
 
-def _rows(text: str, sink: ErrorSink):
+def _rows(text: str, sink: ErrorSink, delimiter: str = ","):
     """(line, cells) of each record; a malformed record is one error with its line, then stop.
 
     The csv module's own field limit (131,072 characters by default) is lifted while reading,
@@ -35,7 +41,7 @@ def _rows(text: str, sink: ErrorSink):
     old = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         while True:
             try:
                 row = next(reader)
@@ -53,68 +59,167 @@ def sidecar(path: Path) -> Path:
     return path.with_name(path.name[: -len(".csv")] + ".source.yaml")
 
 
-@register("csv", (".csv",), "CSV table of records, with FILE.source.yaml for the source")
+SIDECAR_KEYS = ("source", "modules")
+
+
+def _meta(path: Path, mapping, doc: Map, origins: dict, errors: list[FactError]) -> None:
+    """``source:`` and ``modules:`` from the mapping file or FILE.source.yaml (one of them each)."""
+    if mapping is not None:
+        for key, (node, line) in mapping.meta.items():
+            doc.items[key] = node
+            doc.key_lines[key] = line
+            origins[key] = mapping.file
+    side = sidecar(path)
+    if not side.exists():
+        return
+    try:
+        meta = parse_yaml(read_text(side))
+    except (YamlSyntaxError, InputRefused) as exc:
+        errors.append(FactError(str(side), exc.line, exc.field, str(exc)))
+        return
+    if not isinstance(meta, Map):
+        errors.append(
+            FactError(str(side), getattr(meta, "line", 1), None, "expected source: (and modules:)")
+        )
+        return
+    for key in meta.items:
+        line = meta.line_of(key)
+        if key not in SIDECAR_KEYS:
+            errors.append(
+                FactError(str(side), line, key, "unknown field; expected modules, source")
+            )
+        elif key in doc.items:
+            errors.append(
+                FactError(
+                    str(side),
+                    line,
+                    key,
+                    f"also given by {Path(origins[key]).name} (line {doc.key_lines[key]}); "
+                    "keep one",
+                )
+            )
+        else:
+            doc.items[key] = meta.items[key]
+            doc.key_lines[key] = line
+            origins[key] = str(side)
+
+
+def _own_record(header: list[str], cells: list[str], line: int) -> Map:
+    """A row of a CSV with okg's own column names."""
+    rec = Map({}, line)
+    labels = Map({}, line)
+    for col, cell in zip(header, cells, strict=True):
+        if not cell:
+            continue
+        if col.startswith("label@"):
+            labels.items[col.split("@", 1)[1]] = Scalar(cell, line)
+            continue
+        parts = [p.strip() for p in cell.split("|")] if "|" in cell else [cell]
+        node = (
+            Scalar(parts[0], line)
+            if len(parts) == 1
+            else Seq([Scalar(p, line) for p in parts], line)
+        )
+        rec.items[col] = node
+        rec.key_lines[col] = line
+    if labels.items:
+        rec.items["label"] = labels
+        rec.key_lines["label"] = line
+    return rec
+
+
+def _in_its_file(errors: list[FactError], origins: dict[str, str]) -> list[FactError]:
+    """Errors of the source: or modules: block name the file (and line) that holds the block."""
+    out = []
+    for e in errors:
+        key = (e.field or "").split(".", 1)[0]
+        if key in origins and e.line is not None:
+            e = FactError(origins[key], e.line, e.field, e.message)
+        out.append(e)
+    return out
+
+
+@register("csv", (".csv",), "CSV table of records, with FILE.source.yaml (or FILE.mapping.yaml)")
 def read_csv(path: Path, voc: Vocabulary) -> Pending:
     sink = ErrorSink(str(path))
-    sidecar_errors: list[FactError] = []  # named by the sidecar's own file and line
-    side = sidecar(path)
+    side_errors: list[FactError] = []  # named by the sidecar's or the mapping's own file and line
+    mapping = None
+    mapping_file = csv_mapping.mapping_path(path)
+    if mapping_file.exists():
+        map_sink = ErrorSink(str(mapping_file))
+        mapping = csv_mapping.read_mapping(mapping_file, voc, map_sink)
+        side_errors += map_sink.errors
     doc = Map({}, 1)
-    if not side.exists():
-        sink.add(None, "source", f"missing sidecar {side.name} with the source: block")
+    origins: dict[str, str] = {}
+    _meta(path, mapping, doc, origins, side_errors)
+    if "source" not in doc.items and not side_errors:
+        where = f" (or a source: block in {mapping_file.name})" if mapping else ""
+        what = (
+            f"sidecar {sidecar(path).name} has no source: block"
+            if sidecar(path).exists()
+            else f"missing sidecar {sidecar(path).name} with the source: block"
+        )
+        sink.add(None, "source", what + where)
+    records = []
+    text = ""
+    if mapping_file.exists() and mapping is None:
+        pass  # the mapping is wrong: its errors say so; the rows cannot be read without it
     else:
         try:
-            meta = parse_yaml(read_text(side))
-        except (YamlSyntaxError, InputRefused) as exc:
-            meta = None
-            sidecar_errors.append(FactError(str(side), exc.line, exc.field, str(exc)))
-        if isinstance(meta, Map):
-            for key in ("source", "modules"):
-                if key in meta.items:
-                    doc.items[key] = meta.items[key]
-                    doc.key_lines[key] = 1
-    records = []
-    try:
-        text = read_text(path)
-    except InputRefused as exc:
-        sink.add(exc.line, exc.field, str(exc))
-        text = ""
-    rows = _rows(text, sink)
+            text = read_text(path)
+        except InputRefused as exc:
+            sink.add(exc.line, exc.field, str(exc))
+    lines = io.StringIO(text, newline="").readlines()
+    rows = _rows(text, sink, mapping.delimiter if mapping else ",")
     header = next(rows, None)
-    if not header and not sink:
-        sink.add(1, None, "empty table; expected a header row with id and type")
+    if not header and not sink and not (mapping_file.exists() and mapping is None):
+        expected = "the columns of the mapping" if mapping else "id and type"
+        sink.add(1, None, f"empty table; expected a header row with {expected}")
     elif header:
+        header_line = header[0]
         header = [h.strip() for h in header[1]]
+        if mapping is not None:
+            header = [csv_mapping.name(h) for h in header]
+            map_sink = ErrorSink(mapping.file)
+            csv_mapping.check_header(mapping, header, sink, map_sink, path.name)
+            side_errors += map_sink.errors
+            if sink or map_sink:
+                rows = iter(())
+        else:
+            for n, col in enumerate(header, start=1):
+                if col and col in header[: n - 1]:
+                    sink.add(header_line, col, f"column '{col}' appears twice in the header")
+        previous = header_line
         for line, row in rows:
+            raw = "".join(lines[previous:line]).rstrip("\r\n")
+            previous = line
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
                 sink.add(line, None, f"row has {len(row)} cells; the header has {len(header)}")
                 continue
-            rec = Map({}, line)
-            labels = Map({}, line)
+            cells = []
             for n, (col, cell) in enumerate(zip(header, row, strict=True), start=1):
                 too_big = value_too_big(cell)
                 if too_big:
                     sink.add(line, col or f"column {n}", f"column {n}: {too_big}")
-                    continue
-                cell = cell.strip()
-                if not cell:
-                    continue
-                if col.startswith("label@"):
-                    labels.items[col.split("@", 1)[1]] = Scalar(cell, line)
-                    continue
-                parts = [p.strip() for p in cell.split("|")] if "|" in cell else [cell]
-                node = (
-                    Scalar(parts[0], line)
-                    if len(parts) == 1
-                    else Seq([Scalar(p, line) for p in parts], line)
-                )
-                rec.items[col] = node
-                rec.key_lines[col] = line
-            if labels.items:
-                rec.items["label"] = labels
-                rec.key_lines["label"] = line
-            records.append(rec)
+                    cell = ""
+                cells.append(cell.strip())
+            if mapping is not None:
+                records.append(csv_mapping.record(mapping, header, cells, line, raw, sink))
+            else:
+                records.append(_own_record(header, cells, line))
     doc.items["facts"] = Seq(records, 2)
     doc.key_lines["facts"] = 2
-    return read_document(path, doc, voc, sink_errors=sidecar_errors + list(sink.errors))
+    pre = side_errors + list(sink.errors)
+    pending = read_document(path, doc, voc, sink_errors=pre)
+    inner = pending.complete
+
+    def complete(batch, resolver) -> None:
+        inner(batch, resolver)
+        found = _in_its_file(pending.bundle.errors[len(pre) :], origins)
+        if mapping is not None:
+            found = csv_mapping.translate(found, mapping)
+        pending.bundle.errors = pre + found
+
+    return Pending(pending.bundle, complete)

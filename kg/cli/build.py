@@ -25,7 +25,7 @@ def expand(paths: list[Path]) -> list[Path]:
                 q
                 for q in p.iterdir()
                 if q.is_file()
-                and not q.name.endswith(".source.yaml")
+                and not q.name.endswith((".source.yaml", ".mapping.yaml"))
                 and any(
                     q.name.lower().endswith(e) for s in loaders().values() for e in s.extensions
                 )
