@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from okg.loaders import csv_facts, rdf_files, yaml_facts  # noqa: F401  (register the loaders)
+from okg.loaders import csv_facts, ocds, rdf_files, yaml_facts  # noqa: F401  (register the loaders)
 from okg.loaders.errors import FactError, LoadError
 from okg.loaders.facts import Resolver, SourceBundle
 from okg.loaders.registry import loader_for, loaders, register
