@@ -24,11 +24,13 @@ from pathlib import Path
 
 from okg.loaders import csv_mapping
 from okg.loaders.errors import ErrorSink, FactError
+from okg.loaders.facts import SourceBundle
 from okg.loaders.limits import InputRefused, read_text, value_too_big
 from okg.loaders.registry import Pending, register
 from okg.loaders.yaml_facts import read_document
 from okg.loaders.yamlnodes import Map, Scalar, Seq, YamlSyntaxError, parse_yaml
 from okg.terms.vocabulary import Vocabulary
+from rdflib import Graph
 
 
 def _rows(text: str, sink: ErrorSink, delimiter: str = ","):
@@ -160,20 +162,22 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
             else f"missing sidecar {sidecar(path).name} with the source: block"
         )
         sink.add(None, "source", what + where)
-    records = []
-    text = ""
     if mapping_file.exists() and mapping is None:
-        pass  # the mapping is wrong: its errors say so; the rows cannot be read without it
-    else:
-        try:
-            text = read_text(path)
-        except InputRefused as exc:
-            sink.add(exc.line, exc.field, str(exc))
+        # the mapping is wrong: its errors say so; the rows cannot be read without it
+        bundle = SourceBundle(file=str(path), source_id=None, errors=side_errors + sink.errors)
+        return Pending(bundle, lambda batch, resolver: None)
+    records = []
+    row_sink = ErrorSink(str(path))  # errors of one row's values: the other rows are still checked
+    text = ""
+    try:
+        text = read_text(path)
+    except InputRefused as exc:
+        sink.add(exc.line, exc.field, str(exc))
     lines = io.StringIO(text, newline="").readlines()
     rows = _rows(text, sink, mapping.delimiter if mapping else ",")
     header = next(rows, None)
-    if not header and not sink and not (mapping_file.exists() and mapping is None):
-        expected = "the columns of the mapping" if mapping else "id and type"
+    if not header and not sink:
+        expected = "the columns of its mapping" if mapping else "id and type"
         sink.add(1, None, f"empty table; expected a header row with {expected}")
     elif header:
         header_line = header[0]
@@ -196,7 +200,9 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
-                sink.add(line, None, f"row has {len(row)} cells; the header has {len(header)}")
+                (row_sink if mapping else sink).add(
+                    line, None, f"row has {len(row)} cells; the header has {len(header)}"
+                )
                 continue
             cells = []
             for n, (col, cell) in enumerate(zip(header, row, strict=True), start=1):
@@ -205,10 +211,14 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
                     sink.add(line, col or f"column {n}", f"column {n}: {too_big}")
                     cell = ""
                 cells.append(cell.strip())
-            if mapping is not None:
-                records.append(csv_mapping.record(mapping, header, cells, line, raw, sink))
-            else:
+            if mapping is None:
                 records.append(_own_record(header, cells, line))
+                continue
+            before = len(row_sink.errors)
+            rec = csv_mapping.record(mapping, header, cells, line, raw, row_sink)
+            wrong = {e.field.rsplit(" ", 1)[-1] for e in row_sink.errors[before:] if e.field}
+            if not wrong & {"id", "type"}:  # else it cannot be declared; its errors say why
+                records.append(rec)
     doc.items["facts"] = Seq(records, 2)
     doc.key_lines["facts"] = 2
     pre = side_errors + list(sink.errors)
@@ -220,6 +230,15 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
         found = _in_its_file(pending.bundle.errors[len(pre) :], origins)
         if mapping is not None:
             found = csv_mapping.translate(found, mapping)
-        pending.bundle.errors = pre + found
+            # a value refused in its row is missing from its record: not a second error
+            refused = {(e.line, e.field) for e in row_sink.errors}
+            found = [e for e in found if e.file != str(path) or (e.line, e.field) not in refused]
+        pending.bundle.errors = sorted(set(pre + row_sink.errors + found), key=_order)
+        if pending.bundle.errors:
+            pending.bundle.graph = Graph()
 
     return Pending(pending.bundle, complete)
+
+
+def _order(e: FactError):
+    return (e.file, e.line or 0, e.field or "", e.message)
