@@ -131,7 +131,7 @@ def test_okg_build_then_find_entity_by_siren(tmp_path):
 def test_the_example_in_docs_is_the_fixture_and_loads(tmp_path, voc):
     text = DOCS.read_text(encoding="utf-8")
     section = text.split("## Registry CSVs with a mapping", 1)[1].split("\n## ", 1)[0]
-    blocks = dict(re.findall(r"```\w+\n# ([\w.]+)\n(.*?)```", section, re.DOTALL))
+    blocks = dict(re.findall(r"`([\w.]+)`:\n\n```\w+\n(.*?)```", section, re.DOTALL))
     assert set(blocks) == {f"{FIRMS}.csv", f"{FIRMS}.mapping.yaml"}
     for file, body in blocks.items():
         assert body == (FIXTURES / file).read_text(encoding="utf-8"), file
