@@ -251,9 +251,15 @@ def _data_texts(data):
 
 def english_left(text: str, data: dict, lang: str) -> set[str]:
     """English UI words in *text* once the data-derived texts are taken out."""
-    for t in sorted(_data_texts(data), key=len, reverse=True):
-        text = text.replace(t, " ")
     codes = {r["country"] for r in data["rows"]} | {c["country"] for c in data["countries"]}
+    return english_left_of(text, _data_texts(data), lang, codes)
+
+
+def english_left_of(text: str, data_texts, lang: str, codes=()) -> set[str]:
+    """English UI words in *text* once *data_texts* (names, titles, quotes, ids from the data)
+    and *codes* (country codes, as whole words) are taken out."""
+    for t in sorted(filter(None, data_texts), key=len, reverse=True):
+        text = text.replace(t, " ")
     for code in filter(None, codes):  # country codes (BE) as whole words, case kept
         text = re.sub(rf"\b{code}\b", " ", text)
     text = re.sub(r"okg:\w+", " ", text)  # relation names (CURIEs) are identifiers
@@ -386,3 +392,92 @@ def test_query_list_and_row_count_in_french(store):
     assert "Requêtes prêtes" in out and "paramètres" in out and "parameters" not in out
     assert okg("query", "jobs", "--lang", "fr", "--store", store).rstrip().endswith(" lignes")
     assert okg("query", "jobs", "--store", store).rstrip().endswith(" row(s)")  # English as before
+
+
+# -- okg check in French and Arabic --------------------------------------------------------------
+
+
+def _check_data_texts(store: str, lang: str) -> set[str]:
+    """What okg check prints from the data: source ids, the compared claims' figure and scope
+    labels, source titles and quotes."""
+    from okg.analysis.conflicts import compare_claims
+    from okg.store import KnowledgeGraph
+
+    sources = json.loads(okg("sources", "--format", "json", "--store", store))
+    out = {s["source"] for s in sources}
+    with KnowledgeGraph.open(Path(store), read_only=True) as kg:
+        for c in compare_claims(kg, lang):
+            out |= {c.cls, c.prop, *c.scope, *c.scope.values()}
+            for cl in c.claims:
+                out |= {cl.source_title or "", *cl.quotes}
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_check_has_no_english_ui_word(store, lang):
+    out = okg("check", "--no-reasoner", "--lang", lang, "--store", store)
+    texts = _check_data_texts(store, lang)
+    assert english_left_of(out, texts, lang) == set(), out
+    english = okg("check", "--no-reasoner", "--store", store)
+    left = english_left_of(english, _check_data_texts(store, "en"), lang)
+    assert {"quotes", "claims", "checked", "envelope"} <= left  # the check bites
+
+
+def test_check_in_french_reads_french(store):
+    out = okg("check", "--no-reasoner", "--lang", "fr", "--store", store)
+    assert "SHACL : conforme" in out and "Affirmations contradictoires : 0" in out
+    assert "intervalle commun 151–165, enveloppe 135–180" in out
+    assert "  - plus de 150  → 151–ouvert   (" in out and "ligne 225 du fichier de faits" in out
+    assert "ventilation : CDI + temporaire = environ 50 + environ 100 = 135–165" in out
+    ar = okg("check", "--no-reasoner", "--lang", "ar", "--store", store)
+    assert f"{LRI}totalenergies-ikanbi-relocation{PDI}: " in ar  # an id keeps its order
+    assert f"المجال المشترك {LRI}151–165{PDI}" in ar
+
+
+def test_check_lines_of_every_kind_are_translated():
+    from types import SimpleNamespace
+
+    from okg.render import check
+
+    fr = locale("fr")
+    offender = (
+        "okgd:chimera is typed okg:Firm, okg:Person, but okg:Firm and okg:Person are disjoint"
+    )
+    lines = check.reasoner_lines(False, [offender], fr)
+    assert lines == [
+        "HermiT : l'ontologie et les données sont incohérentes ; okgd:chimera est de type "
+        "okg:Firm, okg:Person, mais okg:Firm et okg:Person sont disjointes"
+    ]
+    assert check.reasoner_lines(False, [offender], "en") == [
+        f"HermiT: the ontology and data are inconsistent; {offender}"
+    ]
+    from okg.store.reasoning import JavaMissingError
+
+    assert check.reasoner_not_run(str(JavaMissingError()), fr).startswith(
+        "HermiT : non exécuté : Java est nécessaire au raisonneur HermiT"
+    )
+    one = [("urn:x", "okg:client", "Less than 1 values")]
+    assert check.shacl_lines(one, str, fr)[0] == "SHACL : 1 violation"
+    assert check.shacl_lines(one * 3, str, fr)[0] == "SHACL : 3 violations"
+    assert check.shacl_lines(one * 2, str, "ar")[0] == "SHACL: مخالفتان"
+    assert check.shacl_lines(one * 3, str, "en")[0] == "SHACL: 3 violations"
+    share = SimpleNamespace(source_id="src", quoted=4, verified=3, has_file=False)
+    assert check.quote_lines([share], fr)[1] == (
+        "  - src : 3 enregistrements cités sur 4 vérifiés (75\u202f%) : la source n'indique "
+        "pas de fichier (file:) où les vérifier"
+    )
+    shared = SimpleNamespace(
+        scheme="LEI",
+        notation="123",
+        first="urn:a",
+        second="urn:b",
+        first_sources=("s1",),
+        second_sources=(),
+    )
+    (line,) = check.identifier_lines([shared], lambda iri: iri[-1].upper(), fr)
+    assert line == (
+        "LEI 123 est porté par deux acteurs : A (s1) et B (sans source) ; donnez-leur un seul "
+        "id, ou corrigez l'identifiant"
+    )
+    for text in (*lines, line):
+        assert english_left_of(text, {offender.split()[0], "okg:Firm", "okg:Person"}, "fr") == set()

@@ -4,7 +4,7 @@
     python tools/make_catalogues.py --check    # exit 1 naming msgids missing from a catalogue,
                                                # entries left empty, and stale .mo files
 
-Extraction reads the code with :mod:`ast` (``kg/render`` and ``kg/cli``): the first argument of
+Extraction reads the code with :mod:`ast` (``kg/render``, ``kg/cli`` and ``viz/summary.py``): the first argument of
 every call to ``_``, ``N_``, ``ngettext`` (and the methods ``loc._``/``loc.ngettext``) that is a
 string literal is a msgid; ``ngettext``'s second argument is its plural. The ``.po`` reader and
 the ``.mo`` writer are the small subset of gettext okg needs (msgctxt is not used); the ``.mo``
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = (ROOT / "kg" / "render", ROOT / "kg" / "cli")
+SOURCES = (ROOT / "kg" / "render", ROOT / "kg" / "cli", ROOT / "viz" / "summary.py")
+"""Where the msgids are: folders (every ``.py`` file in them) and single files."""
 LOCALES = ROOT / "kg" / "render" / "locales"
 LANGS = ("en", "fr", "ar")
 SINGULAR = {"_", "N_"}
@@ -39,7 +40,8 @@ def extract(paths=SOURCES) -> dict[str, str | None]:
     """Every msgid the code uses, in order of appearance, with its plural (or None)."""
     found: dict[str, str | None] = {}
     for base in paths:
-        for py in sorted(Path(base).rglob("*.py")):
+        base = Path(base)
+        for py in [base] if base.is_file() else sorted(base.rglob("*.py")):
             tree = ast.parse(py.read_text(encoding="utf-8"), str(py))
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):

@@ -32,67 +32,37 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from okg.analysis.impact.result import ImpactResult, Row
 from okg.figures.intervals import Interval, total
+from okg.render.i18n import N_, Locale, _, locale
 
 MAX_NAMED = 3
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "happened": "{event}: {timing}, as of {date}.",
-        "hit": "It puts {jobs} jobs at risk at {n} firm(s) or segment(s) in {countries}: {named}.",
-        "hit_none": "It puts no job at risk in the data.",
-        "more": "and {n} more",
-        "created": "It creates {jobs} jobs at {named}.",
-        "says": "According to {who}, {actor}: {stated} ({value}); the model: {model} ({verdict}).",
-        "confidence": (
-            "Confidence: of {n} job figure(s), {stated} stated by the sources, {estimated} "
-            "estimated by the model, {illustrative} illustrative, {unknown} unknown."
-        ),
-        "and": " and ",
-        "sep": ", ",
-        "heading": "Summary",
-        "the_source": "the source",
-    },
-    "fr": {
-        "happened": "{event} : {timing}, à la date du {date}.",
-        "hit": (
-            "{jobs} emplois sont menacés dans {n} entreprise(s) ou segment(s) ({countries}) : "
-            "{named}."
-        ),
-        "hit_none": "Aucun emploi n'est menacé selon les données.",
-        "more": "et {n} autre(s)",
-        "created": "{jobs} emplois sont créés chez {named}.",
-        "says": "Selon {who}, {actor} : {stated} ({value}) ; le modèle : {model} ({verdict}).",
-        "confidence": (
-            "Fiabilité : sur {n} chiffre(s) d'emplois, {stated} donné(s) par les sources, "
-            "{estimated} estimé(s) par le modèle, {illustrative} illustratif(s), "
-            "{unknown} inconnu(s)."
-        ),
-        "and": " et ",
-        "sep": ", ",
-        "heading": "Résumé",
-        "the_source": "la source",
-    },
-    "ar": {
-        "happened": "{event}: {timing}، بتاريخ {date}.",
-        "hit": "يهدد الحدث {jobs} وظيفة في {n} من الشركات أو القطاعات ({countries}): {named}.",
-        "hit_none": "لا يهدد الحدث أي وظيفة وفق البيانات.",
-        "more": "و{n} غيرها",
-        "created": "يخلق الحدث {jobs} وظيفة لدى {named}.",
-        "says": "بحسب {who}، {actor}: {stated} ({value})؛ النموذج: {model} ({verdict}).",
-        "confidence": (
-            "درجة الثقة: من أصل {n} من أرقام الوظائف، {stated} تذكرها المصادر، و{estimated} "
-            "يقدّرها النموذج، و{illustrative} توضيحية، و{unknown} غير معروفة."
-        ),
-        "and": " و",
-        "sep": "، ",
-        "heading": "الملخص",
-        "the_source": "المصدر",
-    },
+MESSAGES: dict[str, str] = {
+    "happened": N_("{event}: {timing}, as of {date}."),
+    "hit": N_("It puts {jobs} jobs at risk at {n} firm(s) or segment(s) in {countries}: {named}."),
+    "hit_none": N_("It puts no job at risk in the data."),
+    "more": N_("and {n} more"),
+    "created": N_("It creates {jobs} jobs at {named}."),
+    "says": N_("According to {who}, {actor}: {stated} ({value}); the model: {model} ({verdict})."),
+    "confidence": N_(
+        "Confidence: of {n} job figure(s), {stated} stated by the sources, {estimated} "
+        "estimated by the model, {illustrative} illustrative, {unknown} unknown."
+    ),
+    "and": N_(" and "),
+    "sep": N_(", "),
+    "heading": N_("Summary"),
+    "the_source": N_("the source"),
 }
+"""The summary's words by role: msgids of the message catalogue (:mod:`okg.render.i18n`), whose
+French and Arabic entries are the summary's words in those languages."""
 
 
 def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang) or WORDS["en"]
+    """The summary's words (:data:`MESSAGES`) in *lang*, from the message catalogue.
+
+    >>> words("fr")["heading"], words("en")["heading"]
+    ('Résumé', 'Summary')
+    """
+    return {role: _(msgid, lang) for role, msgid in MESSAGES.items()}
 
 
 def bdi(value: object) -> Markup:
@@ -170,11 +140,11 @@ def _top(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (-high(r), r.label))
 
 
-def _named(rows: list[Row], w: dict[str, str], countries: bool = True) -> Markup:
+def _named(rows: list[Row], w: dict[str, str], loc: Locale, countries: bool = True) -> Markup:
     parts = []
     for r in _top(rows)[:MAX_NAMED]:
         where = Markup(" (<bdi>{}</bdi>)").format(r.country) if countries and r.country else ""
-        parts.append(Markup("{}{}: {}").format(bdi(r.label), where, bdi(r.jobs.format())))
+        parts.append(Markup("{}{}: {}").format(bdi(r.label), where, bdi(loc.fig(r.jobs))))
     if len(rows) > MAX_NAMED:
         parts.append(escape(w["more"].format(n=len(rows) - MAX_NAMED)))
     return Markup(escape(w["sep"])).join(parts)
@@ -192,11 +162,12 @@ def _fill(template: str, **fields: object) -> Markup:
 def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
     """The summary's sentences (see the module doc), each an escaped :class:`Markup`."""
     w = words(lang)
+    loc = locale(lang, isolate=False)  # the page isolates each figure in <bdi>
     out = [
         _fill(
             w["happened"],
             event=result.event_label,
-            timing=result.timing,
+            timing=loc.text(result.timing),
             date=bdi(result.as_of.isoformat()),
         )
     ]
@@ -206,10 +177,10 @@ def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
         out.append(
             _fill(
                 w["hit"],
-                jobs=bdi(jobs_lost(result).format()),
+                jobs=bdi(loc.fig(jobs_lost(result))),
                 n=bdi(len(lost)),
                 countries=Markup(escape(w["and"])).join(bdi(c) for c in countries) or "?",
-                named=_named(lost, w, len(countries) > 1),
+                named=_named(lost, w, loc, len(countries) > 1),
             )
         )
     else:
@@ -217,7 +188,11 @@ def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
     gained = [r for r in result.rows if r.effect != "loss" and not r.included_in]
     if gained:
         out.append(
-            _fill(w["created"], jobs=bdi(jobs_created(result).format()), named=_named(gained, w))
+            _fill(
+                w["created"],
+                jobs=bdi(loc.fig(jobs_created(result))),
+                named=_named(gained, w, loc),
+            )
         )
     for c in getattr(result, "source_claims", None) or []:
         out.append(
@@ -225,21 +200,21 @@ def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
                 w["says"],
                 who=c.claimant_label or w["the_source"],
                 stated=Markup("“{}”").format(bdi(c.stated)) if c.stated else Markup(""),
-                value=bdi(c.source_value.format()),
+                value=bdi(loc.fig(c.source_value)),
                 actor=c.actor_label,
-                model=bdi(c.model_value.format() if c.model_value is not None else "—"),
-                verdict=c.verdict,
+                model=bdi(loc.fig(c.model_value) if c.model_value is not None else "—"),
+                verdict=loc.text(c.verdict),
             )
         )
     conf = confidence(result)
     out.append(
         _fill(
             w["confidence"],
-            n=bdi(conf.figures),
-            stated=bdi(conf.stated),
-            estimated=bdi(conf.estimated),
-            illustrative=bdi(conf.illustrative),
-            unknown=bdi(conf.unknown),
+            n=bdi(loc.num(str(conf.figures))),
+            stated=bdi(loc.num(str(conf.stated))),
+            estimated=bdi(loc.num(str(conf.estimated))),
+            illustrative=bdi(loc.num(str(conf.illustrative))),
+            unknown=bdi(loc.num(str(conf.unknown))),
         )
     )
     return out

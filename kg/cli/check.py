@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         could not run (no Java: say --no-reasoner to skip it).
         """
         from okg.analysis.conflicts import compare_claims
-        from okg.render.analysis import conflict_lines
+        from okg.render import check as lines
 
         kg = open_store(store, read_only=True)
         graph = store_graph(kg)
@@ -66,37 +66,40 @@ def register(app: typer.Typer) -> None:
             try:
                 report = check_consistency(graph)
             except JavaMissingError as exc:
-                say(f"HermiT: not run: {exc}")
+                say(lines.reasoner_not_run(str(exc), lang))
                 incomplete = True
             except RuntimeError as exc:
                 fail(str(exc))
             else:
-                say(report.message)
+                for line in lines.reasoner_lines(report.consistent, report.offenders, lang):
+                    say(line)
                 if not report.consistent:
                     problems += 1
         else:
-            say("HermiT: skipped (--no-reasoner)")
+            say(lines.reasoner_skipped(lang))
         from okg.store.shacl import validate
 
         violations = validate(graph, kg.voc)
-        say(f"SHACL: {'conforms' if not violations else f'{len(violations)} violation(s)'}")
-        for focus, path, msg in violations:
-            say(f"  - {kg.voc.qname(focus)} {path}: {msg}")
+        for line in lines.shacl_lines(violations, kg.voc.qname, lang):
+            say(line)
         problems += len(violations)
         from okg.loaders.quotes import quote_shares
 
-        say("Quotes checked against the source documents:")
-        for share in quote_shares(graph):
-            say(f"  - {share.line()}")
+        for line in lines.quote_lines(quote_shares(graph), lang):
+            say(line)
         compared = compare_claims(kg, lang)
-        for line in conflict_lines([c for c in compared if c.is_conflict]):
+        for line in lines.conflict_lines(
+            [c for c in compared if c.is_conflict], "conflicting", lang
+        ):
             say(line)
         consistent = [c for c in compared if not c.is_conflict]
-        for line in conflict_lines(consistent, "Consistent claims (they differ but overlap)"):
+        for line in lines.conflict_lines(consistent, "consistent", lang):
             say(line)
-        from okg.analysis.identity import shared_identifier_lines
+        from okg.analysis.identity import find_shared_identifiers
+        from rdflib import URIRef
 
-        for line in shared_identifier_lines(kg, lang):
+        shared = find_shared_identifiers(kg)
+        for line in lines.identifier_lines(shared, lambda iri: kg.label(URIRef(iri), lang), lang):
             say(line)
         if problems:
             raise typer.Exit(EXIT_PROBLEMS)

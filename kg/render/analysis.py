@@ -196,23 +196,3 @@ def print_analysis(result, console, top: int, lang: str | Locale = "en") -> None
     for a in result.assumptions:
         console.print(f"  - {loc.text(a)}", markup=False)
 
-
-# -- okg check: conflicting claims --------------------------------------------------------------
-
-
-def conflict_lines(conflicts, title: str = "Conflicting claims") -> list[str]:
-    """Claims about one figure as text: each figure, its breakdown, both ranges (or why they
-    conflict), what a breakdown leaves unexplained, its claims and their quotes."""
-    lines = [f"{title}: {len(conflicts)}"]
-    for i, c in enumerate(conflicts, 1):
-        lines += ["", f"[{i}] {c.label}"]
-        if c.breakdown:
-            lines.append(f"    breakdown: {c.breakdown}")
-        if c.envelope is not None:
-            lines.append(f"    {c.ranges_text()}")
-        lines += [f"    {r}" for r in c.remainders]
-        for cl in c.claims:
-            where = f"{cl.source_title}" + (f", fact file line {cl.line}" if cl.line else "")
-            lines.append(f"  - {cl.stated_as}  → {cl.interval()}   ({where})")
-            lines += [f"      «{q}»" for q in cl.quotes]
-    return lines

@@ -161,11 +161,14 @@ PATTERNS = (
     N_("model {model} vs source {source}"),
     N_("the model does not reach this actor; source {source}"),
     N_("{text}; the model's status for it: {status}"),
+    # okg check (okg.store.reasoning)
+    N_("{individual} is typed {types}, but {a} and {b} are disjoint"),
     # separators, last
     N_("{a}; {b}"),
     N_("{a} → {b}"),
     N_("{a} × {b}"),
     N_("{a} + {b}"),
+    N_("{a} − {b}"),
     N_("{a} = {b}"),
     N_("{a}: {b}"),
     N_("{a} ({b})"),
@@ -267,6 +270,11 @@ TEXTS = (
     N_(
         "Facts marked illustrative (made up to show the model) are left out; "
         "--include-illustrative adds them, marked."
+    ),
+    # okg check without Java (okg.store.reasoning.JAVA_HINT)
+    N_(
+        "Java is needed for the HermiT reasoner (install a Java runtime, e.g. "
+        "openjdk-17-jre-headless); --no-reasoner skips it"
     ),
     N_(
         "Exposure of a country or sector: the largest jobs at risk of any one event in the "
