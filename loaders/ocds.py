@@ -245,15 +245,20 @@ class _Places:
 class _Record:
     """One fact-file record built from OCDS, each value placed at its JSON path."""
 
-    def __init__(self, places: _Places, release, path: str, rid: str, rtype: str):
-        self.places, self.release = places, release
+    def __init__(self, places: _Places, release, path: str, rid: str, rtype: str, seen=None):
+        self.places, self.release, self.seen = places, release, seen or []
         self.map = Map({}, places.at(release, path))
         self.path = path
         self.add("id", rid, "id")
         self.add("type", rtype, "")
 
     def add(self, key: str, value, field: str | None = None, lang: str | None = None) -> None:
-        line = self.places.at(self.release, f"{self.path}.{field}" if field else self.path)
+        release, path = self.release, self.path
+        for rel, at, obj in reversed(self.seen if field else []):  # the release that wrote it
+            if _has(obj, field):
+                release, path = rel, at
+                break
+        line = self.places.at(release, f"{path}.{field}" if field else path)
         if lang:
             node = Map({lang: Scalar(str(value), line)}, line, {lang: line})
         elif isinstance(value, list):
@@ -498,6 +503,7 @@ class _Package:
         ocid = c.get("ocid", "")
         last: dict[tuple, tuple[tuple[str, str], str]] = {}
         release_key: dict[str, str] = {}
+        seen: dict[tuple, list] = {}
         for where, desc, r in rels:
             key = f"{slug(ocid)}/{slug(r.get('id', ''))}"
             release_key[where] = key
@@ -515,12 +521,16 @@ class _Package:
                 for k, obj in enumerate(r.get(kind) or []):
                     if isinstance(obj, dict) and "id" in obj:
                         last[(kind, str(obj["id"]))] = ((where, desc), f"{kind}[{k}]")
+                        seen.setdefault((kind, str(obj["id"])), []).append(
+                            ((where, desc), f"{kind}[{k}]", obj)
+                        )
             if isinstance(r.get("tender"), dict):
                 last[("tender",)] = ((where, desc), "tender")
+                seen.setdefault(("tender",), []).append(((where, desc), "tender", r["tender"]))
             if isinstance(r.get("buyer"), dict):
                 last[("buyer",)] = ((where, desc), "buyer")
         self._release_key = release_key
-        self._last = last
+        self._last, self._seen = last, seen
         self._first = (rels[-1][0], rels[-1][1])
         parties = {str(p["id"]): p for p in c.get("parties") or [] if "id" in p}
         self._parties, self._party_rid = parties, {}
@@ -612,7 +622,7 @@ class _Package:
         self.declared[rid] = rtype
         rel, at = self._last.get(("parties", str(p["id"])), (self._first, ""))
         self.cites[rid] = self._release_key[rel[0]]
-        rec = _Record(self.places, rel, at, rid, rtype)
+        rec = _Record(self.places, rel, at, rid, rtype, self._seen.get(("parties", str(p["id"]))))
         if not p.get("name"):
             self.error(
                 rel[0], rel[1], f"{at}.name", "a party needs a name (okg actors have a label)"
@@ -623,10 +633,11 @@ class _Package:
         if country:
             key = self._country(country)
             if key is None:
+                crel, cat = self._field_where(("parties", str(p["id"])), "address.countryName")
                 self.error(
-                    rel[0],
-                    rel[1],
-                    f"{at}.address.countryName",
+                    crel[0],
+                    crel[1],
+                    f"{cat}.address.countryName",
                     f"unknown country '{country}': not an ISO 3166-1 name (en, fr, ar) nor code",
                 )
             else:
@@ -654,6 +665,13 @@ class _Package:
             notation = digits[:9] if is_siret else digits
         info = self.voc.by_key[key]
         return key, schemes_of(self.voc)[info.iri].normalise(notation), scheme
+
+    def _field_where(self, key: tuple, field: str):
+        """(release, path) of the latest release that wrote *field* of the object *key*."""
+        for rel, at, obj in reversed(self._seen.get(key, [])):
+            if _has(obj, field):
+                return rel, at
+        return self._last.get(key, (self._first, ""))
 
     def _lang(self, rel) -> str:
         """The language of the release *rel* (locator, 'ocid/id') was read from."""
@@ -758,7 +776,7 @@ class _Package:
             base = slug(f"{ocid}-{kind}-{k['id']}")
             rid = base if len(suppliers) == 1 else f"{base}-{n + 1}"
             self._cite(rid, key)
-            rec = _Record(self.places, rel, at, rid, "Contract")
+            rec = _Record(self.places, rel, at, rid, "Contract", self._seen.get(key))
             title = k.get("title") or award.get("title")
             sname = self._parties_name(supplier)
             label = title or f"{kind} {k['id']} of {ocid}"
@@ -806,7 +824,14 @@ class _Package:
     def _terminated(self, c, k, contract_rid, label, rel, at, end) -> None:  # noqa: PLR0913
         rid = f"{contract_rid}-terminated"
         self._cite(rid, ("contracts", str(k["id"])))
-        rec = _Record(self.places, rel, at, rid, "ContractTerminated")
+        rec = _Record(
+            self.places,
+            rel,
+            at,
+            rid,
+            "ContractTerminated",
+            self._seen.get(("contracts", str(k["id"]))),
+        )
         rec.add("label", f"{label}: terminated (OCDS contract status)", "status", lang="en")
         rec.add("terminates", contract_rid, "status")
         if end:
@@ -820,7 +845,7 @@ class _Package:
 
     def _tender(self, c, tender, rid, buyer, awarded, contract_rids) -> None:
         rel, at = self._cite(rid, ("tender",))
-        rec = _Record(self.places, rel, at, rid, "Tender")
+        rec = _Record(self.places, rel, at, rid, "Tender", self._seen.get(("tender",)))
         title = tender.get("title")
         label = title or f"tender {tender.get('id')} of {c.get('ocid')}"
         rec.add("label", label, "title", lang=self._lang(rel) if title else "en")
@@ -853,7 +878,9 @@ class _Package:
     def _award_event(self, c, a, tender_rid, contracts) -> None:
         rid = slug(f"{c.get('ocid', '')}-award-{a['id']}-awarded")
         rel, at = self._cite(rid, ("awards", str(a["id"])))
-        rec = _Record(self.places, rel, at, rid, "ContractAwarded")
+        rec = _Record(
+            self.places, rel, at, rid, "ContractAwarded", self._seen.get(("awards", str(a["id"])))
+        )
         title = a.get("title")
         label = title or f"award {a['id']} of {c.get('ocid')}"
         rec.add("label", label, "title", lang=self._lang(rel) if title else "en")
@@ -912,6 +939,15 @@ class _Package:
             g.add((ident, RDF.type, ADMS.Identifier))
             g.add((ident, OKG.scheme, scheme_node))
             g.add((ident, SKOS.notation, Literal(notation)))
+
+
+def _has(obj, field: str) -> bool:
+    """Whether the dotted *field* is set in *obj*: ``_has({"a": {"b": 1}}, "a.b")``."""
+    for part in field.split("."):
+        if not isinstance(obj, dict) or obj.get(part) in (None, "", []):
+            return False
+        obj = obj[part]
+    return True
 
 
 def _decimal(amount) -> str:
