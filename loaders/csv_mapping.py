@@ -250,12 +250,18 @@ def parse_mapping(text: str, sink: ErrorSink, voc=None) -> Mapping | None:
     targets: dict[str, tuple[str, int]] = {}  # key -> (what gives it, line)
 
     def claim(key: str, who: str, line: int, where: str) -> bool:
-        if key in targets:
-            first, first_line = targets[key]
+        # label (one text) and label@LANG (texts by language) fill the same field
+        same = [key, "label"] if key.startswith("label@") else [key]
+        if key == "label":
+            same += [k for k in targets if k.startswith("label@")]
+        taken = next((k for k in same if k in targets), None)
+        if taken is not None:
+            first, first_line = targets[taken]
             sink.add(
                 line,
                 where,
-                f"duplicate target '{key}': {first} (line {first_line}) maps to it too",
+                f"duplicate target '{key}': {first} (line {first_line}) maps to "
+                + ("it too" if taken == key else f"'{taken}'"),
             )
             return False
         targets[key] = (who, line)

@@ -194,6 +194,7 @@ MAPPING = f"{FIRMS}.mapping.yaml"
         ('ignore: ["Code postal", "Commune"]', 'ignore: ["Code postal", "Commune", "Capital"]', "Capital", "ignore", "column 'Capital' is not in the header of etablissements.csv"),
         ('  "Date de création": start', '  "Date de création": start\n  "Capital social": note', "Capital social", "columns.Capital social", "not in the header"),
         ('"Date de création": start', '"Date de création": label@fr', "création", "columns.Date de création", "duplicate target 'label@fr': column 'Dénomination' (line 11)"),
+        ('"Date de création": start', '"Date de création": label', "création", "columns.Date de création", "duplicate target 'label': column 'Dénomination' (line 11) maps to 'label@fr'"),
         ("  country: FR", "  country: FR\n  start: 2020-01-01", "création", "columns.Date de création", "duplicate target 'start': constant 'start'"),
         ('ignore: ["Code postal", "Commune"]', 'ignore: ["Code postal", "Commune", "Dénomination"]', "ignore:", "ignore", "both mapped"),
         ("    to: sector", "    to: sector\n    lookup: x", "lookup", "columns.Activité principale.lookup", "unknown field"),
