@@ -323,3 +323,34 @@ def test_every_bad_row_is_reported_in_one_pass(reg, voc):
         (f"{FIRMS}.csv", 3, "Numéro SIREN → siren"),
         (MAPPING, _line_of(reg / MAPPING, "country: FX"), "constants.country"),
     ], errs
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+mapping_docs = st.dictionaries(
+    st.sampled_from(["okg", "columns", "ignore", "constants", "quote", "delimiter", "source", "x"]),
+    yaml_values
+    | st.dictionaries(
+        st.sampled_from(["Numéro SIREN", "Dénomination", "A"]),
+        st.sampled_from(["siren", "id", "label@fr", "nope"]) | yaml_values,
+        max_size=3,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=mapping_docs)
+def test_any_mapping_document_gives_errors_with_lines_never_an_exception(voc, doc):
+    from okg.loaders.csv_mapping import parse_mapping
+    from okg.loaders.errors import ErrorSink
+
+    sink = ErrorSink("m.mapping.yaml")
+    got = parse_mapping(yaml.safe_dump(doc, allow_unicode=True), sink, voc)
+    assert (got is None) == bool(sink.errors)
+    assert all(e.file == "m.mapping.yaml" and e.message for e in sink.errors)
