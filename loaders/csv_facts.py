@@ -185,7 +185,7 @@ def read_csv(path: Path, voc: Vocabulary) -> Pending:
         if mapping is not None:
             header = [csv_mapping.name(h) for h in header]
             map_sink = ErrorSink(mapping.file)
-            csv_mapping.check_header(mapping, header, sink, map_sink, path.name)
+            csv_mapping.check_header(mapping, header, sink, map_sink, path.name, header_line)
             side_errors += map_sink.errors
             if sink or map_sink:
                 rows = iter(())

@@ -332,19 +332,24 @@ def parse_mapping(text: str, sink: ErrorSink, voc=None) -> Mapping | None:
 
 
 def check_header(
-    m: Mapping, header: list[str], csv_sink: ErrorSink, map_sink: ErrorSink, csv_name: str
+    m: Mapping,
+    header: list[str],
+    csv_sink: ErrorSink,
+    map_sink: ErrorSink,
+    csv_name: str,
+    header_line: int = 1,
 ) -> None:
     """Every column of the header is mapped or ignored, every mapped column is in the header."""
     seen: set[str] = set()
     for n, col in enumerate(header, start=1):
         label = col or f"column {n}"
         if col in seen:
-            csv_sink.add(1, label, f"column '{col}' appears twice in the header")
+            csv_sink.add(header_line, label, f"column '{col}' appears twice in the header")
             continue
         seen.add(col)
         if col not in m.columns and col not in m.ignore:
             csv_sink.add(
-                1,
+                header_line,
                 label,
                 f"column '{label}' is not in {Path(m.file).name}: map it under columns: "
                 "or list it under ignore:",

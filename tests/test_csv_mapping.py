@@ -354,3 +354,21 @@ def test_any_mapping_document_gives_errors_with_lines_never_an_exception(voc, do
     got = parse_mapping(yaml.safe_dump(doc, allow_unicode=True), sink, voc)
     assert (got is None) == bool(sink.errors)
     assert all(e.file == "m.mapping.yaml" and e.message for e in sink.errors)
+
+
+def test_a_header_with_a_column_twice_is_refused(reg, voc):
+    _edit(reg / f"{FIRMS}.csv", "Date de création\n", "Commune\n")
+    errs = _errors(reg, voc, f"{FIRMS}.csv")
+    assert [e[:3] for e in errs] == [(f"{FIRMS}.csv", 1, "Commune")], errs
+    assert "appears twice" in errs[0][3]
+
+
+def test_csv_with_own_headers_refuses_a_column_twice_and_an_unknown_sidecar_key(tmp_path, voc):
+    (tmp_path / "t.source.yaml").write_text(SOURCE + "contexts: {}\n", encoding="utf-8")
+    (tmp_path / "t.csv").write_text(
+        "id,type,country,country,quote\nacme,Firm,FR,MA,Acme\n", encoding="utf-8"
+    )
+    with pytest.raises(LoadError) as err:
+        read_files([tmp_path / "t.csv"], voc)
+    got = [(Path(e.file).name, e.line, e.field) for e in err.value.errors]
+    assert got == [("t.csv", 1, "country"), ("t.source.yaml", 2, "contexts")]
