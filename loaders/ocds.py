@@ -5,7 +5,8 @@ the parties, tender, awards and contracts of each contracting process (docs/ocds
 
 - **File name.** ``NAME.ocds.json``: plain ``.json`` is left alone (``.jsonld`` is RDF), so an
   OCDS file is never read as RDF nor an RDF file as OCDS. An optional ``NAME.source.yaml``
-  beside it adds CPV codes to the declared table (``cpv: {"79342000": cc:Telemarketing}``).
+  beside it adds CPV codes to the declared table (``cpv: {"79342000": cc:Telemarketing}``)
+  and marks a made-up package (``illustrative: true``: every record is illustrative).
 - **Checked first, nothing fetched.** The package is validated against the OCDS 1.1.5 schemas
   vendored in ``loaders/ocds_schema/`` (jsonschema, draft 4, with a registry that refuses any
   reference it does not hold, so no schema is ever retrieved); dates must be RFC 3339 dates or
@@ -283,6 +284,7 @@ class _Package:
         self.cites: dict[str, str] = {}  # rid -> source node key of the release it cites
         self.extra_ids: list[tuple[str, str, str]] = []  # (rid, org-id scheme, notation)
         self._countries: dict[str, str] | None = None
+        self.illustrative = False
         self.cpv = self._cpv_table()
 
     # -- errors ----------------------------------------------------------------------
@@ -310,10 +312,28 @@ class _Package:
             self.sink.errors.append(FactError(str(side), 1, None, "expected a mapping with cpv:"))
             return table
         for key in meta.items:
-            if key != "cpv":
+            if key not in ("cpv", "illustrative"):
                 self.sink.errors.append(
-                    FactError(str(side), meta.line_of(key), key, "unknown field; expected cpv")
+                    FactError(
+                        str(side),
+                        meta.line_of(key),
+                        key,
+                        "unknown field; expected cpv, illustrative",
+                    )
                 )
+        flag = meta.get("illustrative")
+        if flag is not None:
+            text = flag.value.strip().lower() if isinstance(flag, Scalar) else ""
+            if text not in ("true", "false"):
+                self.sink.errors.append(
+                    FactError(
+                        str(side),
+                        meta.line_of("illustrative"),
+                        "illustrative",
+                        "expected true or false",
+                    )
+                )
+            self.illustrative = text == "true"
         codes = meta.get("cpv")
         if codes is None:
             return table
@@ -389,6 +409,10 @@ class _Package:
         modules = sorted(self.modules - {"core"})
         if modules:
             doc.items["modules"] = Seq([Scalar(m, 1) for m in modules], 1)
+        if self.illustrative:  # a made-up package: every record says so
+            for rec in self.records:
+                rec.items["illustrative"] = Scalar("true", rec.line)
+                rec.key_lines["illustrative"] = rec.line
         doc.items["facts"] = Seq(self.records, 1)
         return doc
 

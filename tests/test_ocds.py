@@ -14,6 +14,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from okg.cli import app
 from okg.loaders import LoadError, ocds, read_files
 from okg.store import KnowledgeGraph
@@ -84,8 +86,10 @@ def errors_of(path: Path) -> list[str]:
 
 
 def test_release_package_builds_and_contracts_in_window_lists_its_contract(tmp_path, no_network):
+    path = tmp_path / PACKAGE.name  # the package alone: no sidecar marking it illustrative
+    path.write_bytes(PACKAGE.read_bytes())
     store = str(tmp_path / "store")
-    built = runner.invoke(app, ["build", "--store", store, str(PACKAGE)])
+    built = runner.invoke(app, ["build", "--store", store, str(path)])
     assert built.exit_code == 0, built.output
     assert f"loaded {SRC}:" in built.output
     listed = runner.invoke(
@@ -110,6 +114,21 @@ def test_release_package_builds_and_contracts_in_window_lists_its_contract(tmp_p
         + ["--param", "from=2027-01-01", "--param", "to=2027-12-31"],
     )
     assert [r["date"] for r in csv.DictReader(io.StringIO(wide.stdout))] == ["2027-12-31"]
+
+
+def test_the_made_up_fixture_is_marked_illustrative_by_its_sidecar(tmp_path, no_network):
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["build", "--store", store, str(PACKAGE)]).exit_code == 0
+    query = ["query", "contracts-in-window", "--store", store, "--format", "csv"]
+    plain = list(csv.DictReader(io.StringIO(runner.invoke(app, query).stdout)))
+    assert plain == []
+    asked = runner.invoke(app, [*query, "--param", "include_illustrative=true"]).stdout
+    rows = list(csv.DictReader(io.StringIO(asked)))
+    assert rows and all(r["illustrative"] == "true" for r in rows)
+    assert "Marché de centre d'appels 2025-2027" in {r["contract"] for r in rows}
+    g = graph_of(PACKAGE)
+    assert (CONTRACT, OKG.illustrative, Literal(True)) in g
+    assert (ATLAS, OKG.illustrative, Literal(True)) in g
 
 
 def test_parties_contracts_and_identifiers_are_mapped(no_network):
@@ -407,3 +426,51 @@ def test_the_commands_of_docs_ocds_md_run(tmp_path, monkeypatch, no_network):
     assert "Marché de centre d'appels 2025-2027" in joined
     assert "Atlas Relation Client SARL" in joined
     assert "jobs at risk" in joined
+
+
+# -- every input: a LoadError or a graph, never another exception ------------------------------
+
+
+def _paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, (*prefix, i))
+
+
+_PATHS = [p for p in _paths(json.loads(PACKAGE.read_text(encoding="utf-8"))) if p]
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=st.lists(st.tuples(st.sampled_from(_PATHS), _JSON), min_size=1, max_size=3))
+def test_any_changed_package_loads_or_fails_with_located_errors(tmp_path, changes):
+    data = package()
+    for path, value in changes:
+        obj = data
+        try:
+            for p in path[:-1]:
+                obj = obj[p]
+            obj[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    p = tmp_path / "fuzz.ocds.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        (bundle,) = read_files([p])
+    except LoadError as exc:
+        assert exc.errors
+        assert all(str(e).startswith(str(p)) or ".source.yaml" in e.file for e in exc.errors)
+    else:
+        assert len(bundle.graph) > 0
