@@ -241,6 +241,7 @@ def _data_texts(data):
             out |= set(s["quotes"])
         for c in r["claims"]:
             out |= {c["source_title"] or "", *c["quotes"]}
+        out |= {i["reason"] or "" for i in r.get("inferences") or []}  # the analyst's words
     for c in data["contracts"]:
         out.add(c["label"])
     for c in data.get("source_claims", []):
@@ -277,6 +278,39 @@ def test_total_relocation_has_no_english_ui_word(store, lang, fmt):
     # and the check bites: the English report is full of them
     english = okg(*args, "--format", fmt)
     assert {"jobs", "country", "lost"} <= english_left(english, data, lang)
+
+
+def _bundled_events(store: str) -> list[str]:
+    listed = okg("impact", "--list", "--format", "json", "--include-illustrative", "--store", store)
+    events = [e["id"] for e in json.loads(listed)]
+    assert {"total-relocation", "fr-ban-vote", "eurocar-plant-stoppage"} <= set(events)
+    return events
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_bundled_event_has_no_english_ui_word(store, lang):
+    """Every event of the bundled data, illustrative ones included, in table and Markdown."""
+    left = {}
+    for event in _bundled_events(store):
+        args = ["impact", event, "--include-illustrative", "--lang", lang, "--store", store]
+        data = json.loads(okg(*args, "--format", "json"))
+        for fmt in ("table", "md"):
+            words = english_left(okg(*args, "--format", fmt), data, lang)
+            if words:
+                left[(event, fmt)] = sorted(words)
+    assert left == {}
+
+
+def test_inferred_facts_are_translated_but_the_reason_kept(store):
+    args = ["impact", "fr-ban-vote", "--as-of", "2026-09-01", "--store", store]
+    data = json.loads(okg(*args, "--format", "json"))
+    reason = next(i["reason"] for r in data["rows"] for i in r["inferences"] if i["reason"])
+    fr = okg(*args, "--lang", "fr")
+    assert "Déduit par l'analyste : " in fr and "Inferred by the analyst" not in fr
+    assert f"— raison : {reason}" in fr.replace("\n", "")  # the analyst's words, as written
+    assert "le modèle ne donne aucun chiffre (en entreprises)" in fr
+    ar = okg(*args, "--lang", "ar")
+    assert "استنتاج المحلّل: " in ar and "— السبب: " in ar
 
 
 def test_french_report_reads_french(store):

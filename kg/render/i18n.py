@@ -161,6 +161,12 @@ PATTERNS = (
     N_("model {model} vs source {source}"),
     N_("the model does not reach this actor; source {source}"),
     N_("{text}; the model's status for it: {status}"),
+    # facts the analyst inferred (okg.analysis.impact.propagate.mark_inferred); the reason is
+    # the fact file's own words, kept as written (VERBATIM)
+    N_("Inferred by the analyst: {kind} of {holder}: {amount} — reason: {reason}"),
+    N_("Inferred by the analyst: {what} — reason: {reason}"),
+    N_("Inferred by the analyst: {kind} of {holder}: {amount}"),
+    N_("Inferred by the analyst: {what}"),
     # okg check (okg.store.reasoning)
     N_("{individual} is typed {types}, but {a} and {b} are disjoint"),
     # separators, last
@@ -198,6 +204,8 @@ WORDS = (
     N_("segment"),
     N_("market dependency"),
     N_("contracts"),
+    N_("firms"),
+    N_("percent"),
     N_("dozens"),
     N_("hundreds"),
     N_("thousands"),
@@ -298,6 +306,9 @@ SLOTS = {
 """What a slot of a pattern matches, by its name: figures as :meth:`Interval.format` writes
 them, ISO dates, names (no ``;``, ``→`` or ``=``, so that a name never swallows the rest of a
 formula); any other slot matches any text (a list of terms, a rule)."""
+VERBATIM = frozenset({"reason"})
+"""Slots whose text is the data's own words (an analyst's reason in a fact file): kept as
+written, never translated piecewise."""
 
 
 def _pattern(msgid: str) -> re.Pattern:
@@ -353,7 +364,8 @@ def _translate(text: str, lang: str, numbers: NumberStyle, depth: int = 0) -> st
             m = rx.fullmatch(text)
             if m:
                 slots = {
-                    k: _translate(v, lang, numbers, depth + 1) for k, v in m.groupdict().items()
+                    k: v if k in VERBATIM else _translate(v, lang, numbers, depth + 1)
+                    for k, v in m.groupdict().items()
                 }
                 return cat.gettext(msgid).format(**slots)
     return localize(text, numbers)
