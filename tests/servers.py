@@ -136,3 +136,83 @@ class VirtuosoServer:
                 os.kill(self.proc.pid, 9)
                 self.proc.wait(timeout=10)
         self.log.close()
+
+
+# -- an Oxigraph server that a test may SIGKILL and restart on the same folder (issue 13) --------
+
+
+def oxigraph_binary() -> str:
+    import sys
+
+    found = Path(sys.executable).with_name("oxigraph")
+    return str(found) if found.exists() else (shutil.which("oxigraph") or "oxigraph")
+
+
+class KillableOxigraph:
+    """``oxigraph serve --location DIR --union-default-graph`` on a free 127.0.0.1 port.
+
+    :meth:`kill` sends SIGKILL to its pid (no shutdown, no flush: what a crash leaves);
+    :meth:`start` (re)starts it on the same folder, on a new port."""
+
+    def __init__(self, location: Path, wait_s: float = 20.0):
+        self.location = location
+        self.wait_s = wait_s
+        self.proc: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+                "--timeout-s",
+                "60",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.wait_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self.proc.returncode}")
+            try:
+                urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"oxigraph serve did not answer in {self.wait_s:g} s")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base}/update"
+
+    def kill(self) -> None:
+        """SIGKILL by pid, then reap it."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, 9)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        """SIGTERM by pid (SIGKILL after 10 s)."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()

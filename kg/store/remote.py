@@ -564,21 +564,30 @@ def push(dataset: Dataset, endpoint: Endpoint, status=None) -> dict[str, int]:
     if status is not None and getattr(status, "store_id", None):
         local[STATUS_NAME] = status_graph(status.store_id, status.version)
     use_gsp = bool(endpoint.gsp_url) and not endpoint.update_url
-    # The status graph (store id and version, the key of analysis caches) is dropped first and
-    # written last: a push that fails midway leaves the server with no version, never with the
-    # old version over new data.
-    order = sorted(n for n in local if n != STATUS_NAME)
-    if STATUS_NAME in local:
-        endpoint.delete_graph(STATUS_NAME)
-        order.append(STATUS_NAME)
-    for name in order:
+
+    def write(name: str) -> None:
         if use_gsp:
             endpoint.put_graph(name, _ntriples(local[name]))
         else:
             _replace_by_update(endpoint, name, local[name])
-    stale = [n for n in endpoint.graph_names() if n.startswith(OWNED_PREFIX) and n not in local]
+
+    # The status graph (store id and version, the key of analysis caches) is dropped first and
+    # written last, after the stale graphs are gone: a push that fails midway leaves the server
+    # with no version, never with a version over other data than that version's (measured by
+    # tests/test_push_kill.py, which SIGKILLs the server at each step).
+    endpoint.delete_graph(STATUS_NAME)
+    for name in sorted(n for n in local if n != STATUS_NAME):
+        write(name)
+    # okg graphs the dataset does not have, and temporary graphs of an interrupted push
+    stale = [
+        n
+        for n in endpoint.graph_names()
+        if n.startswith(OWNED_PREFIX) and n not in local and n != STATUS_NAME
+    ]
     for name in stale:
         endpoint.delete_graph(name)
+    if STATUS_NAME in local:
+        write(STATUS_NAME)
     held = endpoint.graph_counts(sorted(local) + stale)
     wrong = [
         f"<{n}> holds {held[n]} triples, {len(local[n])} sent"
