@@ -1021,6 +1021,11 @@ def read_ocds(path: Path, voc: Vocabulary) -> Pending:
         return Pending(bundle, lambda batch, resolver: None)
     mapper = DocumentMapper(voc, str(path))
     mapper.declare(doc, bundle)
+    # facts are also declared under their store id SOURCE/ID, so that a fact file built in the
+    # same command can name them as it would once they are in the store
+    for rid, decl in list(bundle.declared.items()):
+        if voc.is_subclass(decl.cls, OKG.Fact):
+            bundle.declared.setdefault(f"{bundle.source_id}/{rid}", decl)
 
     def complete(batch, resolver) -> None:
         mapper.batch = batch

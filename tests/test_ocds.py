@@ -474,3 +474,13 @@ def test_any_changed_package_loads_or_fails_with_located_errors(tmp_path, change
         assert all(str(e).startswith(str(p)) or ".source.yaml" in e.file for e in exc.errors)
     else:
         assert len(bundle.graph) > 0
+
+
+def test_a_fact_file_built_with_the_package_names_its_contract_by_store_id(tmp_path, no_network):
+    store = str(tmp_path / "store")
+    built = runner.invoke(app, ["build", "--store", store, str(FIXTURES)])
+    assert built.exit_code == 0, built.output
+    assert "loaded scenario-buyer-ends-call-centre" in built.output
+    with KnowledgeGraph.open(store, read_only=True) as kg:
+        event = OKGD["scenario-buyer-ends-call-centre/buyer-ends-call-centre"]
+        assert kg.ask("ASK { ?e okg:terminates ?c }", {"e": event, "c": CONTRACT})
