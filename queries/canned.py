@@ -12,6 +12,13 @@ A parameter line is ``# param: NAME TYPE DEFAULT — DESCRIPTION``; the default 
 bound" (the variable then matches anything). Values are turned into RDF terms by their type and
 bound with :func:`okg.store.sparql.bind` (a VALUES block), never pasted into the text.
 
+Names of entities: a header column ``X`` followed somewhere by ``X_iri`` is a *label column*.
+The query projects only the other columns, in header order (``?provider`` for ``provider_iri``);
+okg then fills ``X`` with the label of the IRI in ``X_iri`` by the one fallback rule of
+:mod:`okg.terms.labels` (asked language, en, fr, ar, untagged, any other, else the IRI's local
+name), looked up after the query in one bound VALUES query per 500 IRIs. So labels are chosen
+after DISTINCT, the same way on every engine, and the query text stays small.
+
 >>> q = parse_query("x", "# title: T\\n# question: Q?\\n# param: d date 2025-01-01 — a day\\n"
 ...                 "# columns: d\\nSELECT ?d WHERE { }")
 >>> q.params[0].name, q.params[0].type, q.terms({})["d"].toPython()
@@ -213,6 +220,14 @@ class CannedQuery:
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    def label_columns(self) -> list[str]:
+        """Header columns okg fills with the label of the ``X_iri`` column (not projected).
+
+        >>> parse_query("x", "# columns: a, a_iri, n\nSELECT ?a ?n {}").label_columns()
+        ['a']
+        """
+        return [c for c in self.columns if f"{c}_iri" in self.columns]
+
     def terms(self, values: dict[str, str], lang: str | None = None) -> dict[str, Node]:
         """Typed RDF terms for the given values plus the defaults; unknown names are refused."""
         declared = {p.name for p in self.params}
@@ -359,20 +374,84 @@ def _file_position(message: str, offset: int, where: str) -> str:
     return f"{where}:{line}:{col}: syntax error: {what}"
 
 
-def _answer(target, q: CannedQuery, text: str, form: str) -> Rows:
+LABEL_CHUNK = 500
+"""IRIs per label look-up query (each a bound VALUES block)."""
+
+
+def _labels_of(target, iris: list) -> dict[str, dict[str | None, str]]:
+    """Every rdfs:label of *iris*, by IRI and language tag (``None`` untagged); one VALUES
+    query per :data:`LABEL_CHUNK` IRIs, on the store or the endpoint alike."""
+    from okg.store.sparql import term_to_sparql
+
+    found: dict[str, dict[str | None, str]] = {}
+    for i in range(0, len(iris), LABEL_CHUNK):
+        chunk = " ".join(term_to_sparql(x) for x in iris[i : i + LABEL_CHUNK])
+        text = (
+            f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {chunk} }} "
+            "?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+        )
+        if hasattr(target, "backend"):
+            rows = target.backend.select(text)
+        else:  # an endpoint
+            rows = target.select(text, "labels")
+        for x, lit in sorted(rows.rows, key=lambda r: (str(r[0]), str(r[1]))):
+            tag = getattr(lit, "language", None) or None
+            found.setdefault(str(x), {}).setdefault(tag, str(lit))
+    return found
+
+
+def _with_labels(target, q: CannedQuery, rows: Rows, lang: str) -> Rows:
+    """*rows* with the header's label columns filled in (see the module's docstring)."""
+    from okg.store.sparql import Rows
+    from okg.terms.labels import label
+    from rdflib import Literal, URIRef
+
+    labelled = q.label_columns()
+    plain = [c for c in q.columns if c not in labelled]
+    if len(rows.columns) != len(plain):
+        raise QueryError(
+            f"query {q.name!r}: it projects {len(rows.columns)} variables, its header names "
+            f"{len(plain)} columns besides the label columns ({', '.join(labelled)})"
+        )
+    # the projected variables by name (?provider for provider_iri), else by position
+    names = {c: i for i, c in enumerate(rows.columns)}
+    index = {c: names.get(c, names.get(c.removesuffix("_iri"))) for c in plain}
+    if None in index.values() or len(set(index.values())) != len(plain):
+        index = {c: i for i, c in enumerate(plain)}
+    values = {r[index[f"{c}_iri"]] for r in rows.rows for c in labelled}
+    iris = sorted((x for x in values if isinstance(x, URIRef)), key=str)
+    found = _labels_of(target, iris) if iris else {}
+
+    def name(v):
+        if v is None or not isinstance(v, URIRef):
+            return v
+        return Literal(label(found.get(str(v), {}), v, lang))
+
+    out = [
+        tuple(name(r[index[f"{c}_iri"]]) if c in labelled else r[index[c]] for c in q.columns)
+        for r in rows.rows
+    ]
+    return Rows(list(q.columns), out)
+
+
+def _answer(target, q: CannedQuery, text: str, form: str, lang: str = "en") -> Rows:
     from okg.store.sparql import Rows
     from rdflib import Literal
 
     if not hasattr(target, "backend"):
         if form != "SELECT":
             raise QueryError(f"{q.path or q.name}: --endpoint runs SELECT queries only, not {form}")
-        return target.select(text, q.name)
-    if form == "ASK":
+        rows = target.select(text, q.name)
+    elif form == "ASK":
         return Rows(["answer"], [(Literal(target.backend.ask(text)),)])
-    if form in ("CONSTRUCT", "DESCRIBE"):
+    elif form in ("CONSTRUCT", "DESCRIBE"):
         triples = sorted(target.backend.construct(text), key=lambda t: tuple(map(str, t)))
         return Rows(["subject", "predicate", "object"], [tuple(t) for t in triples])
-    return target.backend.select(text)
+    else:
+        rows = target.backend.select(text)
+    if q.label_columns():
+        return _with_labels(target, q, rows, lang)
+    return rows
 
 
 def _within(seconds: float, call):
@@ -427,7 +506,7 @@ def run_query(
     >>> from okg.store import KnowledgeGraph
     >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
     >>> run_query(kg, "sources").columns
-    ['source', 'title', 'publisher', 'date', 'language', 'facts']
+    ['source', 'title', 'publisher', 'date', 'language', 'language_iri', 'facts']
     """
     from okg.store.sparql import BindingError, bind
     from okg.terms.namespaces import sparql_prologue
@@ -441,6 +520,7 @@ def run_query(
             "and DESCRIBE queries only (the store is changed by okg build and okg remove)"
         )
     terms = q.terms(params or {}, lang)
+    label_lang = str(terms["lang"]) if "lang" in terms else lang
     prologue = sparql_prologue()
     try:
         text = prologue + bind(q.text, terms)
@@ -448,9 +528,9 @@ def run_query(
         raise QueryError(f"query '{q.name}': {exc}") from None
     try:
         if timeout and hasattr(target, "backend"):
-            rows = _within(timeout, lambda: _answer(target, q, text, form))
+            rows = _within(timeout, lambda: _answer(target, q, text, form, label_lang))
         else:
-            rows = _answer(target, q, text, form)
+            rows = _answer(target, q, text, form, label_lang)
     except SyntaxError as exc:  # pyoxigraph's parse errors: positions in the file's own lines
         raise QueryError(_file_position(str(exc), prologue.count("\n"), where)) from None
     if not hasattr(target, "backend"):  # a server hiding okg's graphs answers nothing: say so
