@@ -575,15 +575,13 @@ def push(dataset: Dataset, endpoint: Endpoint, status=None) -> dict[str, int]:
     # written last, after the stale graphs are gone: a push that fails midway leaves the server
     # with no version, never with a version over other data than that version's (measured by
     # tests/test_push_kill.py, which SIGKILLs the server at each step).
-    endpoint.delete_graph(STATUS_NAME)
+    if STATUS_NAME in local:
+        endpoint.delete_graph(STATUS_NAME)
     for name in sorted(n for n in local if n != STATUS_NAME):
         write(name)
-    # okg graphs the dataset does not have, and temporary graphs of an interrupted push
-    stale = [
-        n
-        for n in endpoint.graph_names()
-        if n.startswith(OWNED_PREFIX) and n not in local and n != STATUS_NAME
-    ]
+    # okg graphs the dataset does not have (the status graph too, when none is written), and
+    # temporary graphs of an interrupted push
+    stale = [n for n in endpoint.graph_names() if n.startswith(OWNED_PREFIX) and n not in local]
     for name in stale:
         endpoint.delete_graph(name)
     if STATUS_NAME in local:
