@@ -101,67 +101,83 @@ def parse_yaml(text: str, limits: Limits | None = None):
     return _convert(node, "", limits)
 
 
+def _children(node, path: str) -> list[tuple[object, str]]:
+    """A collection node's children, each with its key path (``a.b[2]``; a key's own path is
+    its mapping's)."""
+    if isinstance(node, yaml.MappingNode):
+        out: list[tuple[object, str]] = []
+        for k, v in node.value:
+            name = k.value if isinstance(k, yaml.ScalarNode) else "?"
+            name = name if len(name) <= 200 else name[:200] + "…"
+            out += [(k, path or "(top)"), (v, f"{path}.{name}" if path else name)]
+        return out
+    return [(c, f"{path or '(top)'}[{i}]") for i, c in enumerate(node.value)]
+
+
 def _check_expansion(root, limits: Limits) -> None:
-    """Refuse alias bombs and cycles on the composed graph, visiting each shared node once."""
+    """Refuse alias bombs and cycles on the composed graph, visiting each shared node once.
+
+    A refusal names the line and the key path of the node using the alias (for a node that
+    several keys share, the path where the walk first met it)."""
     size: dict[int, int] = {}  # node id -> expanded size (bytes of scalars + 1 per node)
     on_path: set[int] = set()
     aliases = 0
     budget = limits.max_file_bytes
-    # iterative post-order walk: (node, depth, children done?)
+
+    def too_many(line: int, path: str) -> YamlSyntaxError:
+        return YamlSyntaxError(
+            line,
+            f"too many YAML aliases: more than {limits.max_yaml_aliases} (OKG_MAX_YAML_ALIASES)",
+            path or "(top)",
+        )
+
+    def recursive(line: int, path: str) -> YamlSyntaxError:
+        return YamlSyntaxError(
+            line, "recursive YAML alias (a node contains itself)", path or "(top)"
+        )
+
+    # iterative post-order walk: (node, depth, children done?, line and path where it is used)
     # an alias is the anchored node itself, so a refusal names the line of the node using it
-    stack: list[tuple[object, int, bool, int]] = [(root, 0, False, _line(root))]
+    stack: list[tuple[object, int, bool, int, str]] = [(root, 0, False, _line(root), "")]
     while stack:
-        node, depth, done, used_at = stack.pop()
+        node, depth, done, used_at, path = stack.pop()
         nid = id(node)
         if done:
             on_path.discard(nid)
-            if isinstance(node, yaml.MappingNode):
-                children = [c for kv in node.value for c in kv]
-            else:
-                children = node.value
-            total = 1 + sum(size[id(c)] for c in children)
+            total = 1 + sum(size[id(c)] for c, _ in _children(node, path))
             if total > budget:
                 raise YamlSyntaxError(
                     _line(node),
                     f"YAML aliases expand this node beyond {budget:,} bytes (OKG_MAX_FILE_BYTES)",
+                    path or "(top)",
                 )
             size[nid] = total
             continue
         if nid in size:
             aliases += 1
             if aliases > limits.max_yaml_aliases:
-                raise YamlSyntaxError(
-                    used_at,
-                    f"too many YAML aliases: more than {limits.max_yaml_aliases} (OKG_MAX_YAML_ALIASES)",
-                )
+                raise too_many(used_at, path)
             continue
         if nid in on_path:
-            raise YamlSyntaxError(_line(node), "recursive YAML alias (a node contains itself)")
+            raise recursive(_line(node), path)
         if isinstance(node, yaml.ScalarNode):
             size[nid] = 1 + utf8_size(node.value)
             continue
         if depth > MAX_DEPTH:
             raise YamlSyntaxError(
-                _line(node), f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
+                _line(node), f"YAML nested too deeply (more than {MAX_DEPTH} levels)", path or None
             )
         on_path.add(nid)
-        stack.append((node, depth, True, used_at))
-        if isinstance(node, yaml.MappingNode):
-            children = [c for kv in node.value for c in kv]
-        else:
-            children = node.value
-        for child in reversed(children):
+        stack.append((node, depth, True, used_at, path))
+        for child, child_path in reversed(_children(node, path)):
             if id(child) in size:  # an alias of a finished node: counted, not walked again
                 aliases += 1
                 if aliases > limits.max_yaml_aliases:
-                    raise YamlSyntaxError(
-                        _line(node),
-                        f"too many YAML aliases: more than {limits.max_yaml_aliases} (OKG_MAX_YAML_ALIASES)",
-                    )
+                    raise too_many(_line(node), child_path)
                 continue
             if id(child) in on_path:
-                raise YamlSyntaxError(_line(node), "recursive YAML alias (a node contains itself)")
-            stack.append((child, depth + 1, False, _line(node)))
+                raise recursive(_line(node), child_path)
+            stack.append((child, depth + 1, False, _line(node), child_path))
 
 
 def _convert(node, path: str, limits: Limits):

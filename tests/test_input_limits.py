@@ -42,6 +42,7 @@ def test_alias_bomb_is_refused_fast_with_its_line(tmp_path):
     (err,) = _errors(path)
     assert time.process_time() - t0 < 5.0  # expanded it would be 9**9 scalars
     assert err.file == str(path) and err.line == 9
+    assert err.field == "a7"  # the key whose value the aliases blow up (9**8 scalars)
     assert "aliases expand" in err.message and "OKG_MAX_FILE_BYTES" in err.message
 
 
@@ -51,6 +52,7 @@ def test_alias_count_is_limited(monkeypatch):
     with pytest.raises(YamlSyntaxError) as exc:
         parse_yaml("a: &x [1]\nb: *x\nc: *x\nd: [*x]\n")
     assert exc.value.line == 4 and "OKG_MAX_YAML_ALIASES" in str(exc.value)
+    assert exc.value.field == "d[0]"  # the key path where the alias over the limit is used
 
 
 def test_recursive_alias_and_deep_nesting_are_one_line_errors(tmp_path):
@@ -61,6 +63,7 @@ def test_recursive_alias_and_deep_nesting_are_one_line_errors(tmp_path):
         assert "\n" not in str(err)
         assert "recursive" in err.message or "nested too deeply" in err.message
     assert _errors(tmp_path / "rec.yaml")[0].line == 2
+    assert _errors(tmp_path / "rec.yaml")[0].field == "a[1]"
 
 
 def test_big_value_is_refused_with_line_and_field(tmp_path, monkeypatch):

@@ -337,3 +337,18 @@ def test_shacl_violation_names_line(tmp_path):
         kg.load([p])
     (e,) = exc.value.errors
     assert e.line == line_of(p, "id: k") and e.field == "provider" and "SHACL" in e.message
+
+
+def test_duplicate_source_id_names_both_files_and_lines(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(HEADER, encoding="utf-8")  # source: {id: ...} on line 2
+    b = tmp_path / "b.yaml"
+    b.write_text(
+        "okg: 1\n# the same source again\nsource:\n  title: Again\n  id: test-src\n"
+        "  language: en\nfacts: []\n",
+        encoding="utf-8",
+    )
+    (err,) = [e for e in errors_of([a, b]) if e.field == "source.id"]
+    assert (err.file, err.line) == (str(b), 5)
+    assert f"also used by {a} (line 2)" in err.message
+    assert str(err).startswith(f"{b}:5: [source.id] ")

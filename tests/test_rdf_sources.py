@@ -199,7 +199,10 @@ def test_two_rdf_files_with_one_sidecar_id_are_refused(tmp_path):
         encoding="utf-8",
     )
     errs = _errors(a, b)
-    assert any(e.field == "source.id" and "also used by" in e.message for e in errs)
+    (err,) = [e for e in errs if e.field == "source.id"]
+    side = str(tmp_path / "same.source.yaml")
+    assert (err.file, err.line) == (side, 2)
+    assert f"(of {b}) is also used by {a} ({side} line 2)" in err.message
 
 
 def test_sidecar_errors_name_the_sidecar(tmp_path):
