@@ -62,16 +62,23 @@ def read_files(
     for pnd in pending:
         b = pnd.bundle
         if b.source_id:
-            if b.source_id in seen_sources:
+            if b.source_id in seen_sources:  # lines looked up on this error path only
+                other = seen_sources[b.source_id]
+                first, line, _ = source_id_line(other, b.source_id)
+                file, here, note = source_id_line(b.file, b.source_id)
+                of = f" (of {b.file})" if file != b.file else ""
+                at = f"line {line}" if first == other else f"{first} line {line}"
                 errors.append(
                     FactError(
-                        b.file,
-                        None,
+                        file,
+                        here,
                         "source.id",
-                        f"source id '{b.source_id}' is also used by {seen_sources[b.source_id]}",
+                        f"source id '{b.source_id}'{of}{note} is also used by {other} ({at}); "
+                        "a source id names one source",
                     )
                 )
-            seen_sources[b.source_id] = b.file
+            else:
+                seen_sources[b.source_id] = b.file
         for rid, decl in b.declared.items():
             batch.setdefault(rid, decl)
     for pnd in pending:
@@ -82,3 +89,33 @@ def read_files(
     if errors and raise_on_error:
         raise LoadError(errors)
     return [p.bundle for p in pending]
+
+
+def source_id_line(file: str, source_id: str) -> tuple[str, int, str]:
+    """Where *file*'s source id is written: (file, line, note). The line of the ``id:`` key of
+    the ``source:`` block, in the file itself (a YAML fact file) or in its ``FILE.source.yaml``
+    sidecar (CSV and RDF files), when that key holds *source_id*. An id the loader derives (an
+    RDF file without a sidecar: from the file name; an OCDS package; a CSV mapping file's block)
+    is shown at line 1 of *file*, the note saying so.
+
+    >>> source_id_line("nowhere.ttl", "rdf:nowhere.ttl")
+    ('nowhere.ttl', 1, ' (derived by its loader, not written in a source: block)')
+    """
+    from okg.loaders.limits import InputRefused, read_text
+    from okg.loaders.yamlnodes import Map, Scalar, YamlSyntaxError, parse_yaml
+
+    path = Path(file)
+    candidates = [path] if path.suffix.lower() in (".yaml", ".yml") else []
+    candidates.append(path.with_name(path.name[: -len(path.suffix) or None] + ".source.yaml"))
+    for cand in candidates:
+        if not cand.is_file():
+            continue
+        try:
+            doc = parse_yaml(read_text(cand))
+        except (InputRefused, YamlSyntaxError, OSError):
+            continue
+        block = doc.get("source") if isinstance(doc, Map) else None
+        node = block.get("id") if isinstance(block, Map) else None
+        if isinstance(node, Scalar) and node.value == source_id:
+            return str(cand), block.line_of("id"), ""
+    return file, 1, " (derived by its loader, not written in a source: block)"
