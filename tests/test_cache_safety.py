@@ -100,9 +100,13 @@ def test_a_corrupt_cache_is_ignored_with_one_warning(pack):
         P.projection_from_json((store / P.CACHE_FILE).read_text(encoding="utf-8"))
 
 
+def _head(**extra) -> str:
+    doc = {"format": P.CACHE_FORMAT, "projection": P.PROJECTION_VERSION, "layout": P.CACHE_LAYOUT}
+    return json.dumps({**doc, **extra}, separators=(",", ":"))[:-1] + ',"graph":'
+
+
 def test_a_cache_cannot_name_code():
-    head = json.dumps({"format": "okg-projection", "projection": P.PROJECTION_VERSION})[:-1]
-    head = head.replace(", ", ",").replace(": ", ":") + ',"graph":'
+    head = _head()
     for name in ("os:system", "builtins:eval", "okg.store.knowledge_graph:KnowledgeGraph"):
         body = {"$dc": [name, {"command": "touch /tmp/okg-never"}]}
         with pytest.raises(ValueError, match="unexpected type"):
@@ -174,3 +178,75 @@ def test_a_same_count_reload_shows_the_new_numbers(pack):
     old, new = _jobs(before.stdout), _jobs(after.stdout)
     assert 900 in new and 900 not in old
     assert max(new) > max(old)
+
+
+def test_an_old_layout_cache_is_ignored_with_one_warning(pack):
+    """A node-link cache of the same projection version (the layout before columns) is rebuilt."""
+    import networkx as nx
+
+    store = pack / "store"
+    clean = okg("impact", *EVENT, "--store", str(store))
+    assert clean.returncode == 0, clean.stderr
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", key="k")
+    data = nx.node_link_data(G, edges="edges")
+    old = {"format": P.CACHE_FORMAT, "projection": P.PROJECTION_VERSION, "graph": data}
+    (store / P.CACHE_FILE).write_text(json.dumps(old, separators=(",", ":")), encoding="utf-8")
+    done = okg("impact", *EVENT, "--store", str(store))
+    assert done.returncode == 0, done.stderr
+    (line,) = warnings_of(done.stderr)
+    assert "ignored the projection cache" in line and "layout" in line
+    assert json.loads(done.stdout) == json.loads(clean.stdout)
+
+
+def _small_cache() -> dict:
+    import networkx as nx
+
+    G = nx.MultiDiGraph(fingerprint="f")
+    G.add_node("a", labels={"en": "A"}, sources=("s",), kind="K")
+    G.add_node("b", labels={}, sources=("s",), kind=None)
+    G.add_edge("a", "b", key="r", subject="a", quotes=("q",))
+    return json.loads(P.projection_to_json(G))
+
+
+@pytest.mark.parametrize(
+    "where, value, message",
+    [
+        (("tails",), [-1], "out of range"),  # would wrap to the last node
+        (("heads",), [7], "out of range"),
+        (("tails",), ["0"], "integers"),
+        (("node_columns", "kind"), {"index": [0, 99]}, "out of range"),
+        (("node_columns", "kind"), {"index": [0]}, "wrong length"),
+        (("node_columns", "kind"), {"eval": "1"}, "unknown column form"),
+        (("edge_columns", "subject"), {"ref": [-3]}, "out of range"),
+        (("table",), [{"$c": [5, 0]}], "out of range"),
+        (("table",), [{"en": "A"}], "mutable"),
+        (("pool",), [{"class": "os:system", "count": 0, "fields": {}}], "unexpected type"),
+        (("nodes",), ["a", "a"], "repeat"),
+    ],
+)
+def test_a_hostile_columnar_cache_is_refused(where, value, message):
+    """Indexes are checked (no negative index wraps to another node), tables hold only
+    immutable values, and only okg.figures dataclasses can be named."""
+    doc = _small_cache()
+    target = doc
+    for k in where[:-1]:
+        target = target[k]
+    target[where[-1]] = value
+    with pytest.raises(ValueError, match=message):
+        P.projection_from_json(json.dumps(doc, separators=(",", ":")))
+
+
+def test_the_columnar_cache_is_compact(pack):
+    """Each IRI, label and quote is written once per column, not once per node or edge: the
+    cache is smaller than the node-link JSON of the same graph (0.63 of it on this small pack,
+    0.25 at 10^5 generated triples, where more is shared)."""
+    import networkx as nx
+
+    kg = KnowledgeGraph.open(pack / "store", read_only=True)
+    G = P.project(kg)
+    G.graph["fingerprint"] = "f"
+    columns = len(P.projection_to_json(G))
+    data = nx.node_link_data(G, edges="edges")
+    as_node_link = len(json.dumps(P._Writer({}, pooled=False).enc(data), ensure_ascii=False))
+    assert columns < 0.75 * as_node_link

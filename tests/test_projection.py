@@ -115,3 +115,69 @@ def test_cache_is_reused_until_the_store_changes(tmp_path):
     second = cached_projection(kg)
     assert second is not first and str(OKGD["eurocar"]) not in second
     assert cached_projection(kg, refresh=True).number_of_edges() == second.number_of_edges()
+
+
+# -- the cache file: every graph of the projection's value types round-trips -------------------
+
+import networkx as nx  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from okg.analysis.projection import projection_from_json, projection_to_json  # noqa: E402
+from okg.figures.claims import Claim  # noqa: E402
+from okg.figures.intervals import Interval  # noqa: E402
+
+_names = st.sampled_from(["a", "b", "c", "d", "$x", "urn:e"])
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.text(max_size=4)
+    | _names
+    | st.fractions(max_denominator=50)
+    | st.dates()
+)
+_intervals = st.builds(
+    lambda a, b: Interval(min(a, b), max(a, b)), st.fractions(0, 100), st.fractions(0, 100)
+)
+_claims = st.builds(
+    Claim,
+    fact=_names,
+    prop=_names,
+    value=_intervals,
+    stated=st.none() | st.text(max_size=3),
+    quotes=st.tuples(st.text(max_size=3)),
+    line=st.none() | st.integers(0, 99),
+)
+_values = st.recursive(
+    _scalars | _intervals | _claims,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.frozensets(_names, max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        | st.dictionaries(st.integers(0, 5), inner, max_size=2)
+    ),
+    max_leaves=8,
+)
+_attrs = st.dictionaries(st.sampled_from(["kind", "labels", "quantities", "q", "x"]), _values)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    nodes=st.dictionaries(_names, _attrs, min_size=1, max_size=5),
+    edges=st.lists(st.tuples(_names, _names, st.sampled_from(["r1", "r2"]), _attrs), max_size=6),
+    graph=st.dictionaries(st.text(max_size=3), _values, max_size=3),
+)
+def test_the_cache_round_trips_any_graph_of_these_values(nodes, edges, graph):
+    G = nx.MultiDiGraph(**graph)
+    G.add_nodes_from(nodes.items())
+    for u, v, k, d in edges:
+        if u in G and v in G:
+            G.add_edge(u, v, key=k, **d)
+    H = projection_from_json(projection_to_json(G))
+    assert H.graph == G.graph
+    assert list(H.nodes(data=True)) == list(G.nodes(data=True))
+    assert list(H.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
+    for x, y in zip(H.nodes(data=True), G.nodes(data=True), strict=True):
+        for a in y[1]:
+            assert type(x[1][a]) is type(y[1][a])

@@ -208,8 +208,7 @@ def select(kg: KnowledgeGraph, sparql: str) -> list[tuple[str | None, ...]]:
     """Rows of a SELECT as plain strings (IRIs, literal values; ``None`` when unbound).
 
     On pyoxigraph the terms are read straight from the engine: making rdflib terms of a million
-    values costs more than the query itself. IRIs are interned, so the projection (and its
-    pickle) holds each once.
+    values costs more than the query itself. IRIs are interned, so the projection holds each once.
     """
     store = getattr(kg.backend, "store", None)
     if isinstance(store, ox.Store):
@@ -559,47 +558,131 @@ def _store_dir(kg: KnowledgeGraph) -> Path | None:
     return Path(path) if path is not None else None
 
 
-# A typed JSON encoding of the projection's attribute values: JSON has no tuples, sets, dates,
-# fractions or dataclasses, so each is a one-key object tagged "$t", "$fs", ... ; a dict whose
-# keys are not all plain strings (or start with "$") is a "$d" list of pairs. Decoding builds
-# only these types, and dataclasses only from okg.figures (Interval, Claim): nothing else can be
-# named, so a planted cache file can at worst be wrong data, never code.
+# The cache file: typed, columnar JSON. JSON has no tuples, sets, dates, fractions or
+# dataclasses, so each is a one-key object tagged "$t", "$fs", ... ; a dict whose keys are not
+# all plain strings (or start with "$") is a "$d" list of pairs. Decoding builds only these
+# types, and dataclasses only from okg.figures (Interval, Claim): nothing else can be named, so
+# a planted cache file can at worst be wrong data, never code.
 _DATACLASS_MODULES = ("okg.figures.",)
+CACHE_LAYOUT = "columns-1"
+"""The file layout (the data shape is :data:`PROJECTION_VERSION`): another layout is rebuilt."""
+
+_ABSENT = -2  # a node or edge without this attribute (a reference column's None is -1)
+_IMMUTABLE = (str, int, bool, float, tuple, frozenset, dt.date, Fraction, Decimal, type(None))
+_MISSING = object()
 
 
-def _enc(v):
-    if v is None or isinstance(v, (bool, int, str)):
-        return v
-    if isinstance(v, float):
-        return v if v == v and v not in (float("inf"), float("-inf")) else {"$f": repr(v)}
-    if isinstance(v, tuple):
-        return {"$t": [_enc(x) for x in v]}
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, (frozenset, set)):
-        tag = "$fs" if isinstance(v, frozenset) else "$s"
-        return {tag: sorted((_enc(x) for x in v), key=lambda x: json.dumps(x, sort_keys=True))}
-    if isinstance(v, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in v):
-            return {k: _enc(x) for k, x in v.items()}
-        return {"$d": [[_enc(k), _enc(x)] for k, x in v.items()]}
-    if isinstance(v, Fraction):
-        return {"$F": f"{v.numerator}/{v.denominator}"}
-    if isinstance(v, Decimal):
-        return {"$D": str(v)}
-    if isinstance(v, dt.datetime):
-        return {"$dt": v.isoformat()}
-    if isinstance(v, dt.date):
-        return {"$date": v.isoformat()}
-    if dataclasses.is_dataclass(v) and type(v).__module__.startswith(_DATACLASS_MODULES):
-        cls = type(v)
-        fields = {f.name: _enc(getattr(v, f.name)) for f in dataclasses.fields(v)}
-        return {"$dc": [f"{cls.__module__}:{cls.__qualname__}", fields]}
-    raise TypeError(f"cannot cache a {type(v).__name__} in the projection")
+def _class_name(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _ours(v) -> bool:
+    """A dataclass of okg.figures (the only classes a cache may name)."""
+    return dataclasses.is_dataclass(v) and type(v).__module__.startswith(_DATACLASS_MODULES)
+
+
+def _frozen(v) -> bool:
+    params = getattr(type(v), "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
+class _Writer:
+    """Encodes values; with a *pool*, the frozen dataclasses met in per-object columns (the
+    claims of ``quantities``) are written once each, column by column, and referred to as
+    ``{"$c": i}``."""
+
+    def __init__(self, index: dict[str, int], pooled: bool):
+        self.index = index
+        self.pool: dict[type, dict] = {} if pooled else None  # class -> {object: number}
+        self.order: list[type] = []
+        self.shared: dict = {}  # (type, value) -> number in the table every column shares
+
+    def enc(self, v):
+        t = type(v)
+        if v is None or t is str or t is int or t is bool:
+            return v
+        if t is tuple:
+            if all(type(x) is str for x in v):
+                return {"$ts": list(v)}  # the common case, decoded without a walk
+            return {"$t": [self.enc(x) for x in v]}
+        if t is list:
+            return [self.enc(x) for x in v]
+        if t is dict:
+            if all(type(k) is str and k[:1] != "$" for k in v):
+                return {k: self.enc(x) for k, x in v.items()}
+            return {"$d": [[self.enc(k), self.enc(x)] for k, x in v.items()]}
+        if t is Fraction:
+            return {"$F": [v.numerator, v.denominator]}
+        if t is frozenset and all(type(x) is str for x in v):
+            return {"$fss": sorted(v)}
+        if t is frozenset or t is set:
+            items = sorted((self.enc(x) for x in v), key=lambda x: json.dumps(x, sort_keys=True))
+            return {"$fs" if t is frozenset else "$s": items}
+        if t is float:
+            return v if v == v and v not in (float("inf"), float("-inf")) else {"$f": repr(v)}
+        if t is Decimal:
+            return {"$D": str(v)}
+        if t is dt.datetime:
+            return {"$dt": v.isoformat()}
+        if t is dt.date:
+            return {"$date": v.isoformat()}
+        if _ours(v):
+            if self.pool is not None and _frozen(v):
+                if t not in self.pool:
+                    self.pool[t] = {}
+                    self.order.append(t)
+                objs = self.pool[t]
+                i = objs.setdefault(v, len(objs))
+                return {"$c": [self.order.index(t), i]}
+            fields = {f.name: self.enc(getattr(v, f.name)) for f in dataclasses.fields(v)}
+            return {"$dc": [_class_name(t), fields]}
+        raise TypeError(f"cannot cache a {t.__name__} in the projection")
+
+    def column(self, values: list) -> dict:
+        """One attribute of every node (or edge), in the most compact of three forms:
+
+        ``{"ref": [i, ...]}`` node numbers (``-1`` for None) when every value is a node id;
+        ``{"index": [i, ...]}`` numbers in the table of immutable values all columns share
+        (each distinct value written and decoded once, then shared: it cannot change in place);
+        ``{"values": [value, ...]}`` otherwise (dicts, lists, sets: one fresh object each).
+        ``_ABSENT`` in ``ref``/``index`` (and the positions in ``absent``) marks a missing
+        attribute.
+        """
+        index = self.index
+        present = [v for v in values if v is not _MISSING]
+        if present and all(v is None or (type(v) is str and v in index) for v in present):
+            return {
+                "ref": [_ABSENT if v is _MISSING else -1 if v is None else index[v] for v in values]
+            }
+        if all(isinstance(v, _IMMUTABLE) or _frozen(v) for v in present):
+            table = self.shared
+            try:
+                idx = [
+                    _ABSENT if v is _MISSING else table.setdefault((type(v), v), len(table))
+                    for v in values
+                ]
+            except TypeError:  # an immutable holding something unhashable: one by one
+                pass
+            else:
+                return {"index": idx}
+        enc = [None if v is _MISSING else self.enc(v) for v in values]
+        return {"values": enc, "absent": [i for i, v in enumerate(values) if v is _MISSING]}
+
+    def pool_doc(self) -> list:
+        """The pooled objects, per class, one column per field (written without a pool)."""
+        plain = _Writer(self.index, pooled=False)
+        plain.shared = self.shared
+        out = []
+        for cls in self.order:
+            objs = list(self.pool[cls])
+            names = [f.name for f in dataclasses.fields(cls)]
+            cols = {a: plain.column([getattr(o, a) for o in objs]) for a in names}
+            out.append({"class": _class_name(cls), "count": len(objs), "fields": cols})
+        return out
 
 
 def _dataclass(name: str):
-    module, _, qualname = name.partition(":")
+    module, _, qualname = name.partition(":") if isinstance(name, str) else ("", "", "")
     if not module.startswith(_DATACLASS_MODULES) or module not in sys.modules:
         raise ValueError(f"unexpected type {name!r} in the cache")
     cls = getattr(importlib.import_module(module), qualname, None)
@@ -608,58 +691,210 @@ def _dataclass(name: str):
     return cls
 
 
-def _hook(v: dict):
-    """``json.loads`` object hook: the tagged objects of :func:`_enc`, inner ones first."""
-    if len(v) != 1:
-        return v
-    ((tag, x),) = v.items()
-    if tag[:1] != "$":
-        return v
-    if tag == "$t":
-        return tuple(x)
-    if tag == "$fs":
-        return frozenset(x)
-    if tag == "$s":
-        return set(x)
-    if tag == "$d":
-        return {k: i for k, i in x}
-    if tag == "$F":
-        return Fraction(x)
-    if tag == "$D":
-        return Decimal(x)
-    if tag == "$f":
-        return float(x)
-    if tag == "$dt":
-        return dt.datetime.fromisoformat(x)
-    if tag == "$date":
-        return dt.date.fromisoformat(x)
-    if tag == "$dc":
-        name, fields = x
-        return _dataclass(name)(**fields)
-    raise ValueError(f"unknown tag {tag!r} in the cache")
+def _numbers(xs, low: int, high: int) -> list[int]:
+    """*xs* if it is a list of integers in [low, high), else ValueError (no index wraps)."""
+    if not isinstance(xs, list) or not set(map(type, xs)) <= {int}:
+        raise ValueError("an index column holds something else than integers")
+    if xs and (min(xs) < low or max(xs) >= high):
+        raise ValueError("an index out of range")
+    return xs
 
 
-_LINK_KEYS = {"source": "_from", "target": "_to", "name": "_id", "key": "_key", "edges": "edges"}
+class _Reader:
+    """Decodes what :class:`_Writer` wrote: only JSON values and the tagged types."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+        self.pool: list[list] = []
+        self.table: list = []
+
+    def read_table(self, table: list) -> None:
+        """The immutable values the columns share (a mutable one is refused)."""
+        self.table = [self.dec(x) for x in table]
+        if not all(isinstance(x, _IMMUTABLE) or _frozen(x) for x in self.table):
+            raise ValueError("the shared table holds a mutable value")
+
+    def dec(self, v):
+        t = type(v)
+        if t is list:
+            return [self.dec(x) for x in v]
+        if t is not dict:
+            return v
+        if len(v) == 1:
+            ((tag, x),) = v.items()
+            if tag[:1] == "$":
+                return self.tagged(tag, x)
+        return {k: self.dec(x) for k, x in v.items()}
+
+    def tagged(self, tag: str, x):
+        dec = self.dec
+        if tag == "$ts":
+            return tuple(x)
+        if tag == "$t":
+            return tuple(dec(y) for y in x)
+        if tag == "$fss":
+            return frozenset(x)
+        if tag == "$c":
+            k, i = x if isinstance(x, list) and len(x) == 2 else (-1, -1)
+            if type(k) is not int or not 0 <= k < len(self.pool):
+                raise ValueError("an index out of range")
+            objs = self.pool[k]
+            if type(i) is not int or not 0 <= i < len(objs):
+                raise ValueError("an index out of range")
+            return objs[i]
+        if tag == "$F":
+            n, d = x if isinstance(x, list) and len(x) == 2 else (0, 0)
+            if type(n) is not int or type(d) is not int or d <= 0:
+                raise ValueError("not a fraction")
+            return Fraction(n, d)
+        if tag == "$fs":
+            return frozenset(dec(y) for y in x)
+        if tag == "$s":
+            return {dec(y) for y in x}
+        if tag == "$d":
+            return {dec(k): dec(i) for k, i in x}
+        if tag == "$D":
+            return Decimal(x)
+        if tag == "$f":
+            return float(x)
+        if tag == "$dt":
+            return dt.datetime.fromisoformat(x)
+        if tag == "$date":
+            return dt.date.fromisoformat(x)
+        if tag == "$dc":
+            name, fields = x
+            cls = _dataclass(name)
+            return cls(**{k: dec(y) for k, y in fields.items()})
+        raise ValueError(f"unknown tag {tag!r} in the cache")
+
+    def column(self, col: dict, n: int) -> list:
+        """The *n* values of a column of :meth:`_Writer.column` (``_MISSING`` where absent)."""
+        if not isinstance(col, dict):
+            raise ValueError("a column is not an object")
+        if "ref" in col:
+            ids = self.ids
+            ref = _numbers(col["ref"], _ABSENT, len(ids))
+            out = [_MISSING if i == _ABSENT else None if i == -1 else ids[i] for i in ref]
+        elif "index" in col:
+            table = self.table
+            index = _numbers(col["index"], _ABSENT, len(table))
+            out = [_MISSING if i == _ABSENT else table[i] for i in index]
+        elif "values" in col:
+            out = [self.dec(x) for x in col["values"]]
+            for i in _numbers(col.get("absent", []), 0, len(out)):
+                out[i] = _MISSING
+        else:
+            raise ValueError("unknown column form")
+        if len(out) != n:
+            raise ValueError("a column of the wrong length")
+        return out
+
+    def read_pool(self, groups: list) -> None:
+        for group in groups:
+            cls, n = _dataclass(group["class"]), group["count"]
+            if not cls.__dataclass_params__.frozen or type(n) is not int:
+                raise ValueError(f"unexpected pooled type {group['class']!r}")
+            cols = [(a, self.column(c, n)) for a, c in group["fields"].items()]
+            self.pool.append([cls(**{a: vs[i] for a, vs in cols}) for i in range(n)])
+
+
+def _dicts(cols: list[tuple[str, list]], n: int) -> list[dict]:
+    """One attribute dict per node (or edge) from the decoded columns; absent ones left out."""
+    names = [a for a, _ in cols]
+    rows = zip(*(vs for _, vs in cols), strict=True) if cols else ((),) * n
+    if not any(_MISSING in vs for _, vs in cols):
+        return [dict(zip(names, row, strict=True)) for row in rows]
+    return [{a: x for a, x in zip(names, row, strict=True) if x is not _MISSING} for row in rows]
 
 
 def projection_to_json(G: nx.MultiDiGraph) -> str:
-    """The projection as typed node-link JSON (see :func:`projection_from_json`)."""
-    data = nx.node_link_data(G, **_LINK_KEYS)
-    doc = {"format": CACHE_FORMAT, "projection": PROJECTION_VERSION, "graph": _enc(data)}
+    """The projection as typed, columnar JSON (see :func:`projection_from_json`).
+
+    Nodes are a list of ids; edges are their tails and heads as node numbers and a column of
+    keys; each attribute is one column (:meth:`_Writer.column`), so an IRI, label or quote that
+    many nodes or edges share is written once; the claims are written once each, field by
+    field. Tuples, sets, dates, fractions and the dataclasses of :mod:`okg.figures` are tagged
+    objects; nothing else can be named.
+    """
+    ids = list(G.nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    nodes = G.nodes
+    names = sorted({k for n in ids for k in nodes[n]})
+    edges = list(G.edges(keys=True, data=True))
+    enames = sorted({k for *_, d in edges for k in d})
+    w = _Writer(index, pooled=True)
+    node_columns = {a: w.column([nodes[n].get(a, _MISSING) for n in ids]) for a in names}
+    edge_columns = {a: w.column([d.get(a, _MISSING) for *_, d in edges]) for a in enames}
+    keys = w.column([k for _, _, k, _ in edges])
+    pool = w.pool_doc()
+    plain = _Writer(index, pooled=False)
+    doc = {
+        "format": CACHE_FORMAT,
+        "projection": PROJECTION_VERSION,
+        "layout": CACHE_LAYOUT,
+        "graph": _Writer(index, pooled=False).enc(dict(G.graph)),
+        "nodes": ids,
+        "table": [plain.enc(v) for _t, v in w.shared],
+        "pool": pool,
+        "node_columns": node_columns,
+        "tails": [index[u] for u, *_ in edges],
+        "heads": [index[v] for _, v, *_ in edges],
+        "keys": keys,
+        "edge_columns": edge_columns,
+    }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def projection_from_json(text: str) -> nx.MultiDiGraph:
-    """Read :func:`projection_to_json`; ValueError when it is not one of this version."""
+    """Read :func:`projection_to_json`; ValueError when it is not one of this version and layout.
+
+    The header is checked before anything else is decoded; values are only JSON values and the
+    tagged types of :meth:`_Reader.tagged`, so a planted file can at worst be wrong data, never
+    code."""
     head = json.loads(text[: text.find(',"graph":')] + "}") if ',"graph":' in text else None
     if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT:
         raise ValueError("not an okg projection cache")
     if head.get("projection") != PROJECTION_VERSION:  # checked before any value is decoded
         raise ValueError(f"a cache of projection version {head.get('projection')!r}")
-    data = json.loads(text, object_hook=_hook)["graph"]
-    if not isinstance(data, dict) or not data.get("multigraph") or not data.get("directed"):
-        raise ValueError("not a directed multigraph")
-    G = nx.node_link_graph(data, directed=True, multigraph=True, **_LINK_KEYS)
+    if head.get("layout") != CACHE_LAYOUT:
+        raise ValueError(f"a cache of layout {head.get('layout')!r} (not {CACHE_LAYOUT})")
+    doc = json.loads(text)
+    r = _Reader([])
+    graph = r.dec(doc["graph"])
+    if not isinstance(graph, dict):
+        raise ValueError("graph attributes are not an object")
+    ids = doc.get("nodes")
+    if not isinstance(ids, list) or not set(map(type, ids)) <= {str}:
+        raise ValueError("node ids are not strings")
+    if len(set(ids)) != len(ids):
+        raise ValueError("node ids repeat")
+    r.ids = ids
+    r.read_table(doc["table"])
+    r.read_pool(doc["pool"])
+    n = len(ids)
+    cols = [(a, r.column(c, n)) for a, c in doc["node_columns"].items()]
+    tails, heads = _numbers(doc["tails"], 0, n), _numbers(doc["heads"], 0, n)
+    m = len(tails)
+    if len(heads) != m:
+        raise ValueError("edge columns of different lengths")
+    keys = r.column(doc["keys"], m)
+    ecols = [(a, r.column(c, m)) for a, c in doc["edge_columns"].items()]
+    G = nx.MultiDiGraph()
+    G.graph.update(graph)
+    G.add_nodes_from(zip(ids, _dicts(cols, n), strict=True))
+    # The edges go straight into networkx's adjacency dicts (add_edges_from checks and
+    # normalises each edge in Python: a third of the load at 10^6 triples). The layout is
+    # networkx's own: succ[u][v] and pred[v][u] are one key dict {key: attributes}.
+    succ, pred = G._succ, G._pred
+    new_keydict = G.edge_key_dict_factory
+    for u, v, k, d in zip(tails, heads, keys, _dicts(ecols, m), strict=True):
+        a, b = ids[u], ids[v]
+        kd = succ[a].get(b)
+        if kd is None:
+            kd = succ[a][b] = pred[b][a] = new_keydict()
+        elif k in kd:
+            raise ValueError("an edge is listed twice")
+        kd[k] = d
     return G
 
 
@@ -688,6 +923,7 @@ def _read_cache(path: Path, fp: str) -> nx.MultiDiGraph | None:
         ValueError,
         TypeError,
         KeyError,
+        IndexError,
         AttributeError,
         RecursionError,
         nx.NetworkXError,
@@ -716,7 +952,7 @@ def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGr
     """The projection of the store's current contents, reused while the store is unchanged.
 
     Cached in memory (per store and :func:`fingerprint`) and, for an on-disk store, as typed
-    node-link JSON in ``impact-projection.json`` in the store folder (never a pickle: a file in
+    columnar JSON (:func:`projection_to_json`) in ``impact-projection.json`` in the store folder (never a pickle: a file in
     a store folder must not be able to run code). ``refresh=True`` rebuilds it. On a SPARQL
     server (:mod:`okg.store.reader`) it is kept in memory per server, keyed by the store version
     ``okg push`` wrote there; a server with no such version is read again each time.
