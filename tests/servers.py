@@ -127,6 +127,35 @@ class VirtuosoServer:
 
     update_url = query_url
 
+    @property
+    def port(self) -> int:
+        """The HTTP (SPARQL) port."""
+        return self.http_port
+
+    def kill(self) -> None:
+        """SIGKILL by pid (what a crash leaves: the transaction log is replayed on restart)."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, 9)
+            self.proc.wait(timeout=30)
+
+    def start(self, wait_s: float = 120.0) -> None:
+        """Restart on the same folder and ports after :meth:`kill` (its stale lock removed)."""
+        (self.folder / "virtuoso.lck").unlink(missing_ok=True)
+        self.log.close()
+        self.log = open(self.folder / "stdout.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+            cwd=self.folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            self._wait(wait_s)
+        except BaseException:
+            self.stop()
+            raise
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, 15)
