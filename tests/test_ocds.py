@@ -484,3 +484,15 @@ def test_a_fact_file_built_with_the_package_names_its_contract_by_store_id(tmp_p
     with KnowledgeGraph.open(store, read_only=True) as kg:
         event = OKGD["scenario-buyer-ends-call-centre/buyer-ends-call-centre"]
         assert kg.ask("ASK { ?e okg:terminates ?c }", {"e": event, "c": CONTRACT})
+
+
+def test_okg_sources_counts_the_package_graph_once(tmp_path, no_network):
+    """The package graph holds one okg:Source per release besides its own: the listing counts
+    its triples once and takes the package's own title."""
+    with KnowledgeGraph.open(tmp_path / "store") as kg:
+        kg.install_vocabulary()
+        (bundle,) = kg.load([PACKAGE])
+        (info,) = [s for s in kg.sources() if s.source_id == SRC]
+    assert info.triples == len(bundle.graph)
+    assert info.title == f"OCDS release package {package()['uri']}"
+    assert info.fact_file == PACKAGE.name
