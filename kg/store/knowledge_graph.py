@@ -66,7 +66,8 @@ KILL_ENV = "OKG_TEST_KILL_AT"
 of a write (see :func:`kill_point`), so the crash tests hit each window deterministically."""
 DERIVE, BULK = "derive", "bulk-load"
 _SOURCES = (
-    """
+    (
+        """
 SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
   GRAPH ?g { ?s ?p ?o }
   FILTER(STRSTARTS(STR(?g), "PREFIX"))
@@ -74,7 +75,10 @@ SELECT ?g (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (COUNT(*) AS ?n) WHERE {
                         OPTIONAL { ?src dcterms:title ?t } OPTIONAL { ?src okg:factFile ?f } }
              FILTER(STR(?src) = CONCAT("NODE", STRAFTER(STR(?g), "PREFIX"))) }
 } GROUP BY ?g ORDER BY ?g"""
-).replace("PREFIX", SOURCE_GRAPH_PREFIX).replace("NODE", str(OKGD["source/"]))
+    )
+    .replace("PREFIX", SOURCE_GRAPH_PREFIX)
+    .replace("NODE", str(OKGD["source/"]))
+)
 # the graph's own source node only: a graph may hold other okg:Source nodes (an OCDS package's
 # releases), which must neither multiply the triple count nor lend their title
 DEFAULT_STORE = ".okg"
