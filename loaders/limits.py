@@ -124,7 +124,10 @@ def read_bytes(path: Path, limits: Limits | None = None) -> bytes:
         )
     try:
         with path.open("rb") as fh:
-            data = fh.read(lim + 1)
+            # read(n) allocates n bytes first: ask for the size seen, more only if it grew
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(lim + 1 - len(data))
     except OSError as exc:
         raise InputRefused(None, None, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > lim:  # grew while being read
