@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import http.server
+import json
 import threading
 import time
+import urllib.parse
 
 import pytest
 from okg.cli import app
@@ -24,7 +26,9 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         type(self).hits += 1
         type(self).auth = self.headers.get("Authorization")
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = urllib.parse.unquote_plus(
+            self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        ).encode()
         if self.mode == "ok":
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
@@ -34,6 +38,27 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
                 rb'[{"x": {"type": "literal", "value": "\u0644\u064a\u064a\u062c", '
                 b'"xml:lang": "ar"}}]}}'
             )
+            return
+        if self.mode == "escape":  # a label with terminal escapes, for any SELECT; ASK is true
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            if b"ASK" in body:
+                self.wfile.write(b'{"head": {}, "boolean": true}')
+            elif b"STRSTARTS" in body:  # the default-graph check's sample: none
+                self.wfile.write(
+                    b'{"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": []}}'
+                )
+            else:
+                label = "Acme\x1b]0;pwned\x07\x1b[2J\x9b31m\x00 SA"  # OSC, CSI, C1, NUL
+                self.wfile.write(
+                    json.dumps(
+                        {
+                            "head": {"vars": ["x"]},
+                            "results": {"bindings": [{"x": {"type": "literal", "value": label}}]},
+                        }
+                    ).encode()
+                )
             return
         if self.mode == "sleep":
             time.sleep(2.5)
@@ -123,3 +148,17 @@ def test_basic_auth_comes_from_the_environment(fault_server, monkeypatch):
     monkeypatch.setenv("OKG_ENDPOINT_PASSWORD", "s3cret")
     ep.select("SELECT ?x WHERE { }")
     assert FaultHandler.auth == "Basic " + base64.b64encode(b"analyst:s3cret").decode()
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "md"])
+def test_terminal_escapes_in_a_remote_answer_never_reach_the_terminal(fault_server, tmp_path, fmt):
+    FaultHandler.mode = "escape"
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["query", str(rq), "--endpoint", fault_server, "--format", fmt, "--retries", "1"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Acme" in res.output and "SA" in res.output
+    bad = [c for c in res.output if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0]
+    assert not bad, [hex(ord(c)) for c in bad]
