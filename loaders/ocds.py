@@ -417,17 +417,13 @@ class _Package:
         return doc
 
     def _validate(self, data, kind: str) -> bool:
-        from jsonschema.exceptions import best_match
+        def order(e):
+            return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path]
 
-        errors = sorted(
-            _validator(kind).iter_errors(data),
-            key=lambda e: [
-                (0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path
-            ],
-        )
+        errors = []
+        for e in sorted(_validator(kind).iter_errors(data), key=order):
+            errors += [x for x in _leaves(e) if x not in errors]
         for e in errors[:MAX_ERRORS]:
-            if e.context:
-                e = best_match(e.context)
             where, desc, field = self._locate(data, list(e.absolute_path))
             message = e.message if len(e.message) <= 300 else e.message[:297] + "..."
             self.error(where, desc, field, message)
@@ -963,6 +959,22 @@ class _Package:
             g.add((ident, RDF.type, ADMS.Identifier))
             g.add((ident, OKG.scheme, scheme_node))
             g.add((ident, SKOS.notation, Literal(notation)))
+
+
+def _leaves(error) -> list:
+    """The errors under a oneOf/anyOf error, from the alternative whose errors go deepest into
+    the data (a record's embedded release with a bad date is an invalid *release*, not an
+    invalid *linked release* missing its url)."""
+    if not error.context:
+        return [error]
+    branches: dict = {}
+    for e in error.context:
+        branches.setdefault(e.relative_schema_path[0], []).append(e)
+    best = max(branches.values(), key=lambda errs: max(len(e.absolute_path) for e in errs))
+    out = []
+    for e in best:
+        out += _leaves(e)
+    return out
 
 
 def _has(obj, field: str) -> bool:
