@@ -146,6 +146,73 @@ def _open_writer(path: Path) -> ox.Store:
     return store
 
 
+class OxTerms:
+    """rdflib terms to pyoxigraph terms, each distinct term converted once (IRIs and literals
+    repeat: a fact file names its source, its classes and its countries on every record).
+
+    Blank nodes become fresh pyoxigraph blank nodes, the same one for the same rdflib node.
+
+    >>> from rdflib import BNode, Graph, Literal, URIRef
+    >>> g = Graph()
+    >>> b = BNode()
+    >>> _ = g.add((URIRef("http://x/a"), URIRef("http://x/p"), Literal("1", datatype=URIRef(
+    ...     "http://www.w3.org/2001/XMLSchema#integer"))))
+    >>> _ = g.add((b, URIRef("http://x/p"), Literal("x", lang="fr")))
+    >>> _ = g.add((b, URIRef("http://x/q"), Literal("y")))
+    >>> quads = OxTerms().quads(g, "http://x/g")
+    >>> sorted(str(q.object) for q in quads)
+    ['"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"@fr', '"y"']
+    >>> len({q.subject for q in quads if isinstance(q.subject, ox.BlankNode)})
+    1
+    """
+
+    def __init__(self):
+        self.cache: dict = {}
+
+    def term(self, t):
+        x = self.cache.get(t)
+        if x is None:
+            if isinstance(t, URIRef):
+                x = ox.NamedNode(t)
+            elif isinstance(t, Literal):
+                if t.language:
+                    x = ox.Literal(str(t), language=t.language)
+                elif t.datatype is not None:
+                    x = ox.Literal(str(t), datatype=ox.NamedNode(t.datatype))
+                else:
+                    x = ox.Literal(str(t))
+            elif isinstance(t, BNode):
+                x = ox.BlankNode()
+            else:
+                raise TypeError(f"unsupported term {t!r}")
+            self.cache[t] = x
+        return x
+
+    def quads(self, graph: Graph, name: str | None) -> list[ox.Quad]:
+        """The triples of *graph* as quads of the named graph *name* (None: the default graph)."""
+        c = self.term
+        g = ox.NamedNode(name) if name else ox.DefaultGraph()
+        return [ox.Quad(c(s), c(p), c(o), g) for s, p, o in graph]
+
+
+def has_quads(store: ox.Store, graph: str) -> bool:
+    """Whether the named graph *graph* holds at least one quad."""
+    return (
+        next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+    )
+
+
+def insert_data(store: ox.Store, graphs: list[str]) -> str:
+    """A SPARQL ``INSERT DATA`` of the named graphs *graphs* of the in-memory *store*, written by
+    Oxigraph's own N-Triples serialiser (escaped as SPARQL reads it); '' when they are empty."""
+    blocks = []
+    for g in graphs:
+        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+        if body:
+            blocks.append(f"GRAPH <{g}> {{\n{body.decode('utf-8')}}}")
+    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""
+
+
 def _serialize(quads, fmt: str) -> bytes:
     return ox.serialize(quads, format=OX_FORMATS[fmt]) or b""
 

@@ -32,18 +32,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from okg.store import KnowledgeGraph
 from okg.store.backends import OxigraphBackend
-from okg.store.knowledge_graph import BULK, DERIVE, STATUS_GRAPH, kill_point
+from okg.store.knowledge_graph import BULK, STATUS_GRAPH, kill_point
 from okg.store.shacl import shapes_graph
 from okg.store.shapes_sparql import Check, compile_shapes
 from okg.store.sparql import term_to_sparql
 from okg.terms.namespaces import (
-    DERIVED_GRAPH,
     OKGD,
     ONTOLOGY_GRAPH_PREFIX,
     SOURCE_GRAPH_PREFIX,
-    sparql_prologue,
 )
-from okg.terms.resources import queries_dir
 from okg.terms.vocabulary import Vocabulary
 from rdflib import URIRef
 
@@ -106,31 +103,11 @@ class BulkReport:
 
 
 def derive_native(kg: KnowledgeGraph) -> None:
-    """Recompute the derived graph like ``KnowledgeGraph.derive``, without leaving the engine.
-
-    On Oxigraph the CONSTRUCT results are written back as native quads (no rdflib terms);
-    other engines use ``KnowledgeGraph.derive``. Like it, the store is marked incomplete before
-    and complete after (unless a bulk load is pending: :func:`bulk_load` completes it).
-    """
-    backend = kg.backend
-    if not isinstance(backend, OxigraphBackend):
-        kg.derive()
-        return
-    store = backend.store
-    graph = ox.NamedNode(str(DERIVED_GRAPH))
-    kg._replace({}, drop=[DERIVED_GRAPH], pending=DERIVE)
-    kill_point("derive-dropped")
-    for i, rule in enumerate(sorted((queries_dir() / "derive").glob("*.rq")), 1):
-        sparql = sparql_prologue() + rule.read_text(encoding="utf-8")
-        triples = list(store.query(sparql, use_default_graph_as_union=True))
-        # bulk_extend skips the transaction that extend keeps (3.7 s for 237k quads at 10^6):
-        # safe here because the status graph says "incomplete" until the end.
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-        kill_point(f"derive-{i}")
-    kg.flush()
-    kill_point("derived")
-    if kg.status().pending == DERIVE:
-        kg.mark_complete()
+    """Recompute the derived graph: ``KnowledgeGraph.derive``, which on Oxigraph runs the rules
+    in memory with native terms and writes the result in one bulk step. Like it, the store is
+    marked incomplete before and complete after (unless a bulk load is pending:
+    :func:`bulk_load` completes it)."""
+    kg.derive()
 
 
 def integrity_problems(kg: KnowledgeGraph, limit: int = 20) -> list[Problem]:

@@ -29,11 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from okg.store.backends import (
     Backend,
     OxigraphBackend,
+    OxTerms,
     RdflibBackend,
     StoreBusyError,
+    has_quads,
+    insert_data,
     live_writer,
     lock_wait,
 )
@@ -64,7 +68,11 @@ STORE_NODE = OKGD["store"]
 KILL_ENV = "OKG_TEST_KILL_AT"
 """Test hook: ``OKG_TEST_KILL_AT=<point>`` makes the process SIGKILL itself at that named point
 of a write (see :func:`kill_point`), so the crash tests hit each window deterministically."""
-DERIVE, BULK = "derive", "bulk-load"
+DERIVE, BULK, LOAD = "derive", "bulk-load", "load"
+"""Pending operations: ``derive`` (the derived graph is being rebuilt), ``bulk-load`` (okg
+bulk-load's input is going in) and ``load`` (new source graphs, listed in the status with
+``okg:pendingGraph``, are being bulk-written outside a transaction: an interrupted one is
+rolled back by dropping exactly those graphs, which did not exist before)."""
 _SOURCES = (
     (
         """
@@ -112,17 +120,41 @@ class StoreIncompleteError(OSError):
     def __init__(self, path: Path, pending: str | None):
         self.path = path
         self.pending = pending
-        what = "a bulk load" if pending == BULK else "deriving facts"
+        what = {BULK: "a bulk load", LOAD: "loading sources"}.get(pending, "deriving facts")
         fix = "okg bulk-load (or okg build)" if pending == BULK else "okg build FILES"
         super().__init__(
             f"store {path} is incomplete: {what} was interrupted; run {fix} to repair it"
         )
 
 
+def _quads_of(store: ox.Store, graphs: Iterable) -> Iterable[ox.Quad]:
+    """Every quad of the *graphs* (IRIs or pyoxigraph graph names) of *store*, one stream."""
+    for g in graphs:
+        yield from store.quads_for_pattern(
+            None, None, None, ox.NamedNode(g) if isinstance(g, str) else g
+        )
+
+
+def _id_line(sidecar: Path) -> int | None:
+    """The line of ``id:`` in the ``source:`` block of a sidecar (None when it cannot be read)."""
+    from okg.loaders.limits import InputRefused, read_text
+    from okg.loaders.yamlnodes import Map, YamlSyntaxError, parse_yaml
+
+    try:
+        doc = parse_yaml(read_text(sidecar))
+    except (InputRefused, YamlSyntaxError, OSError, ValueError):
+        return None
+    src = doc.get("source") if isinstance(doc, Map) else None
+    if isinstance(src, Map) and "id" in src.items:
+        return src.line_of("id")
+    return None
+
+
 def kill_point(name: str) -> None:
     """Test hook: SIGKILL this process here when ``$OKG_TEST_KILL_AT`` names this point.
 
-    Points: ``vocabulary-written``, ``sources-written``, ``source-dropped``, ``derive-dropped``,
+    Points: ``vocabulary-written``, ``load-marked``, ``load-bulked`` (new source graphs written
+    outside a transaction), ``sources-written``, ``source-dropped``, ``derive-dropped``,
     ``derive-<N>`` (after rule N is written), ``derived``, ``bulk-marked``, ``bulk-loaded``,
     ``bulk-derived``, ``cleared``. Unset (always, outside the crash tests) it does nothing.
     """
@@ -140,6 +172,7 @@ class StoreStatus:
     store_id: str | None = None
     pending: str | None = None
     ontology: str | None = None
+    pending_graphs: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -258,6 +291,7 @@ class KnowledgeGraph:
         out of harm's way: this raises MissingModuleError unless *forget_missing* (then its
         ontology graph is dropped, and facts that used its terms lose their core types).
         """
+        self._rollback_load()
         voc = self.voc
         files = {GRAPH["ontology/core"]: [ontology_dir() / name for name in CORE_FILES]}
         for m in voc.modules.values():
@@ -286,13 +320,30 @@ class KnowledgeGraph:
             and all(str(iri) in present for iri in files)
         ):
             return  # the same ontology is already in the store: nothing to write
-        graphs: dict[URIRef, Graph] = {}
-        for iri, paths in files.items():
-            g = Graph()
-            for f in paths:
-                g.parse(f, format="turtle")
-            graphs[iri] = g
-        self._replace(graphs, drop=[URIRef(g) for g in stale], ontology=digest.hexdigest())
+        if self._native():  # Oxigraph parses the Turtle itself (no rdflib terms on the way)
+            stage = ox.Store()
+            for iri, paths in files.items():
+                for f in paths:
+                    one = ox.Store()  # one file at a time: a parse error leaves no part behind
+                    try:
+                        one.bulk_load(
+                            path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(iri)
+                        )
+                    except SyntaxError:  # Turtle rdflib reads (the vocabulary did) but Oxigraph
+                        one = ox.Store()  # does not: parsed by rdflib, as the vocabulary was
+                        one.bulk_extend(OxTerms().quads(Graph().parse(f, format="turtle"), iri))
+                    stage.bulk_extend(one)
+            self._write(
+                stage, [str(i) for i in files], [str(g) for g in stale], ontology=digest.hexdigest()
+            )
+        else:
+            graphs: dict[URIRef, Graph] = {}
+            for iri, paths in files.items():
+                g = Graph()
+                for f in paths:
+                    g.parse(f, format="turtle")
+                graphs[iri] = g
+            self._replace(graphs, drop=[URIRef(g) for g in stale], ontology=digest.hexdigest())
         kill_point("vocabulary-written")
         if self.status().pending == DERIVE:
             self.derive()
@@ -302,21 +353,39 @@ class KnowledgeGraph:
         paths: Iterable[Path],
         check_shapes: bool = True,
         progress: Callable[[str], None] | None = None,
-        shapes: str = "pyshacl",
+        shapes: str = "engine",
     ) -> list[SourceBundle]:
         """Check every file (and the shapes), then replace each source's graph; all or nothing.
 
-        *shapes*: ``pyshacl``, or ``engine`` (the shapes compiled to SPARQL, run in Oxigraph)."""
+        *shapes*: ``engine`` (the SHACL shapes of the core and of every sector module compiled
+        to SPARQL and run by Oxigraph) or ``pyshacl`` (the reference; slower).
+
+        On Oxigraph the sources are staged once as native quads in an in-memory store: the
+        shapes run there, the source graphs are written from it (new graphs with the bulk
+        writer, bracketed by the status; graphs that replace others in one transaction), and
+        the derive rules run in memory over it plus the rest of the store, their result
+        written once."""
         paths = list(paths)
         from okg.loaders import LoadError, read_files
 
+        self._rollback_load()
         bundles = read_files(paths, self.voc, resolver=self.types_of, progress=progress)
+        clashes = self.source_id_clashes(bundles)
+        if clashes:
+            raise LoadError(clashes)
+        stage = None
+        if self._native():
+            stage, terms = ox.Store(), OxTerms()
+            for b in bundles:
+                stage.bulk_extend(terms.quads(b.graph, str(b.graph_iri)))
         if check_shapes:
             if progress:
                 progress("checking SHACL shapes")
             from okg.store.shacl import check_bundles
 
-            violations = check_bundles(bundles, self.voc, engine=shapes)
+            violations = check_bundles(
+                bundles, self.voc, engine=shapes, store=stage if shapes == "engine" else None
+            )
             if violations:
                 raise LoadError(violations)
         if progress:
@@ -324,12 +393,64 @@ class KnowledgeGraph:
         drop: list[URIRef] = []
         if self.status().pending == BULK:  # repair: the interrupted bulk load's partial sources
             drop = [URIRef(g) for g in self.graph_names() if g.startswith(SOURCE_GRAPH_PREFIX)]
-        self._replace({b.graph_iri: b.graph for b in bundles}, drop=drop, pending=DERIVE)
+        if stage is None:
+            self._replace({b.graph_iri: b.graph for b in bundles}, drop=drop, pending=DERIVE)
+            kill_point("sources-written")
+            if progress:
+                progress("deriving plain edges, types and periods")
+            self.derive()
+            return bundles
+        names = [str(b.graph_iri) for b in bundles]
+        fresh = self._write(stage, names, [str(g) for g in drop])
         kill_point("sources-written")
         if progress:
             progress("deriving plain edges, types and periods")
-        self.derive()
+        self.derive(work=stage, fresh=fresh)
         return bundles
+
+    def source_id_clashes(self, bundles: list[SourceBundle]) -> list:
+        """A source whose id comes from a ``FILE.source.yaml`` sidecar (RDF files, CSV tables)
+        may not take the id of a source the store holds from another file (``okg:factFile``):
+        it would silently replace that source's graph. One error per clash, naming the sidecar,
+        the line of its ``id:`` and the field ``source.id``; rebuilding the same file is fine."""
+        from okg.loaders.errors import FactError
+
+        out = []
+        for b in bundles:
+            if not b.source_id:
+                continue
+            path = Path(b.file)
+            stems = {path.name[: -len(path.suffix)] if path.suffix else path.name}
+            stems.add(path.name.split(".", 1)[0])
+            sides = [
+                path.with_name(stem + end)
+                for stem in sorted(stems)
+                for end in (".source.yaml", ".mapping.yaml")
+            ]
+            side = next((x for x in sides if x.is_file() and _id_line(x)), None)
+            if path.suffix in (".yaml", ".yml") or side is None:
+                continue  # a fact file states its own id: renaming it keeps its source
+            rows = self.query(
+                "SELECT ?f WHERE { GRAPH ?g { ?src a okg:Source . OPTIONAL { ?src okg:factFile ?f } } }",
+                {"g": source_graph(b.source_id)},
+            ).rows
+            if not rows:
+                continue  # a new source id
+            stored = sorted({str(r[0]) for r in rows if r[0] is not None})
+            if path.name in stored:
+                continue  # the same file, rebuilt
+            where = ", ".join(stored) if stored else "an unknown file"
+            out.append(
+                FactError(
+                    str(side),
+                    _id_line(side),
+                    "source.id",
+                    f"source id '{b.source_id}' is already in the store, loaded from {where}; "
+                    f"{path.name} would replace it: give this source its own id "
+                    f"(or okg remove {b.source_id} first)",
+                )
+            )
+        return out
 
     def remove_source(self, source_id: str) -> bool:
         """Drop exactly the named graph of one source; derived facts are recomputed."""
@@ -341,33 +462,138 @@ class KnowledgeGraph:
         self.derive()
         return True
 
-    def derive(self) -> None:
+    def derive(self, work: ox.Store | None = None, fresh: Iterable[str] = ()) -> None:
         """Recompute the derived graph from the CONSTRUCT rules in queries/derive/ (in file order).
 
         Each rule reads the union of all graphs, including what earlier rules derived. The store
         is marked incomplete first and complete last (unless a bulk load is still pending), so a
         crash in between is seen by the next command.
+
+        On Oxigraph the rules run in memory: on the store itself when it is in memory, else on
+        an in-memory copy of the store (*work*, when given, already holds the graphs *fresh*,
+        written from it with their blank nodes), and the derived graph is then written to disk
+        in one bulk step. Terms stay pyoxigraph's from the query to the store.
         """
         self._replace({}, drop=[DERIVED_GRAPH], pending=self._pending_at_least(DERIVE))
         kill_point("derive-dropped")
-        for i, rule in enumerate(sorted((queries_dir() / "derive").glob("*.rq")), 1):
-            derived = self.backend.construct(sparql_prologue() + rule.read_text(encoding="utf-8"))
-            if len(derived):
-                self._add(DERIVED_GRAPH, derived)
-            kill_point(f"derive-{i}")
+        rules = sorted((queries_dir() / "derive").glob("*.rq"))
+        if not self._native():
+            for i, rule in enumerate(rules, 1):
+                derived = self.backend.construct(
+                    sparql_prologue() + rule.read_text(encoding="utf-8")
+                )
+                if len(derived):
+                    self._add(DERIVED_GRAPH, derived)
+                kill_point(f"derive-{i}")
+        else:
+            store = self.backend.store
+            on_disk = self.backend.path is not None
+            dg = ox.NamedNode(str(DERIVED_GRAPH))
+            if on_disk:
+                work = self._working_copy(work, set(fresh))
+            else:
+                work = store
+            for i, rule in enumerate(rules, 1):
+                sparql = sparql_prologue() + rule.read_text(encoding="utf-8")
+                triples = list(work.query(sparql, use_default_graph_as_union=True))
+                work.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, dg) for t in triples)
+                kill_point(f"derive-{i}")
+            if on_disk:
+                # outside a transaction, safe: the status says incomplete until mark_complete
+                store.bulk_extend(work.quads_for_pattern(None, None, None, dg))
         self.flush()
         kill_point("derived")
         if self.status().pending == DERIVE:
             self.mark_complete()
+
+    def _working_copy(self, work: ox.Store | None, fresh: set[str]) -> ox.Store:
+        """An in-memory copy of the on-disk store but its derived graph, for the derive rules.
+        *work* already holds the graphs *fresh* (with the blank nodes the disk has); any other
+        graph it holds is replaced by the disk's (whose blank nodes the update renamed)."""
+        store = self.backend.store
+        if work is None:
+            work = ox.Store()
+        for g in list(work.named_graphs()):
+            if g.value not in fresh:
+                work.remove_graph(g)
+        skip = {str(DERIVED_GRAPH), *fresh}
+        graphs = [g for g in store.named_graphs() if g.value not in skip]
+        work.bulk_extend(_quads_of(store, [ox.DefaultGraph(), *graphs]))
+        return work
+
+    def _native(self) -> bool:
+        return isinstance(self.backend, OxigraphBackend)
+
+    def _write(
+        self,
+        stage: ox.Store,
+        names: list[str],
+        drop: list[str] | None = None,
+        pending: str | None = DERIVE,
+        ontology=_KEEP,
+    ) -> set[str]:
+        """Write the named graphs *names* of the in-memory *stage* to the store, replacing them,
+        drop *drop* and mark the store *pending*. Returns the graphs written with their
+        blank nodes kept (those of *stage*).
+
+        On disk, a graph the store does not hold yet (nothing to lose) goes in with the bulk
+        writer, outside any transaction: the status first says ``load`` and lists them, so an
+        interrupted write is rolled back by dropping exactly those graphs
+        (:meth:`_rollback_load`). Every graph that replaces one, the drops and the status go
+        in ONE SPARQL Update (one transaction), as :meth:`_replace` does. In memory (no crash
+        to survive) the quads are copied directly.
+        """
+        if pending == DERIVE:
+            pending = self._pending_at_least(DERIVE)
+        store = self.backend.store
+        drop = list(drop or [])
+        if self.backend.path is None:
+            ops = [f"DROP SILENT GRAPH <{g}>" for g in [*drop, *names]]
+            if ops:
+                store.update(" ;\n".join(ops))
+            store.bulk_extend(_quads_of(stage, names))
+            store.update(" ;\n".join(self._status_ops(pending, ontology)))
+            return set(names)
+        bulk = [g for g in names if g not in drop and not has_quads(store, g)]
+        if bulk:
+            store.update(" ;\n".join(self._status_ops(LOAD, graphs=bulk)))
+            self.flush()
+            kill_point("load-marked")
+            store.bulk_extend(_quads_of(stage, bulk))  # one call: each costs a few SST files
+            self.flush()
+            kill_point("load-bulked")
+        rest = [g for g in names if g not in bulk]
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in [*drop, *rest]]
+        insert = insert_data(stage, rest)
+        if insert:
+            ops.append(insert)
+        store.update(" ;\n".join([*ops, *self._status_ops(pending, ontology)]))
+        self.flush()
+        return set(bulk)
+
+    def _rollback_load(self) -> None:
+        """Undo an interrupted bulk write of new source graphs (status ``load``): drop exactly
+        the graphs it listed, which the store did not hold before, and leave the derived graph
+        to be rebuilt (pending ``derive``)."""
+        st = self.status()
+        if st.pending != LOAD:
+            return
+        for g in st.pending_graphs:
+            self.backend.update(f"DROP SILENT GRAPH {term_to_sparql(URIRef(g))}")
+        self.backend.update(" ;\n".join(self._status_ops(DERIVE)))
+        self.flush()
 
     # -- the store's status --------------------------------------------------------
     def status(self) -> StoreStatus:
         """The status graph as a :class:`StoreStatus` (a store without one is complete, v0)."""
         values: dict[str, str] = {}
         versions = [0]
+        graphs: list[str] = []
         for p, o in sorted(self.backend.select(_Q_STATUS).rows):
             name = str(p)[len(str(OKG)) :]
-            if name == "storeVersion":
+            if name == "pendingGraph":
+                graphs.append(str(o))
+            elif name == "storeVersion":
                 try:
                     versions.append(int(str(o)))
                 except ValueError:
@@ -384,15 +610,18 @@ class KnowledgeGraph:
             store_id=values.get("storeId"),
             pending=values.get("pendingOperation"),
             ontology=values.get("ontologyDigest"),
+            pending_graphs=tuple(graphs),
         )
 
     def _pending_at_least(self, what: str) -> str:
         """A bulk load still pending outranks a derive: only its own end completes it."""
         return BULK if self.status().pending == BULK else what
 
-    def _status_ops(self, pending: str | None, ontology=_KEEP) -> list[str]:
+    def _status_ops(
+        self, pending: str | None, ontology=_KEEP, graphs: Iterable[str] = ()
+    ) -> list[str]:
         """SPARQL Update operations rewriting the status graph: version + 1, *pending* (None
-        means complete); our own values, written as escaped literals."""
+        means complete) and the *graphs* it writes; our own values, written escaped."""
         old = self.status()
         values: list[tuple[URIRef, Node]] = [
             (OKG.storeState, OKG.incomplete if pending else OKG.complete),
@@ -401,6 +630,7 @@ class KnowledgeGraph:
         ]
         if pending:
             values.append((OKG.pendingOperation, Literal(pending)))
+            values += [(OKG.pendingGraph, URIRef(g)) for g in graphs]
         digest = old.ontology if ontology is _KEEP else ontology
         if digest:
             values.append((OKG.ontologyDigest, Literal(digest)))

@@ -73,29 +73,58 @@ def validate(data: Graph, voc: Vocabulary) -> list[tuple[URIRef, str, str]]:
 
 
 def check_bundles(
-    bundles: list[SourceBundle], voc: Vocabulary, engine: str = "pyshacl"
+    bundles: list[SourceBundle], voc: Vocabulary, engine: str = "pyshacl", store=None
 ) -> list[FactError]:
     """SHACL-check the sources of one load together; each violation names its file and line.
 
     *engine* ``pyshacl`` runs pyshacl; ``engine`` runs the same shapes compiled to SPARQL in
-    Oxigraph (okg.store.shapes_sparql, tested equal to pyshacl on the okg shapes)."""
-    data = Graph()
+    Oxigraph (okg.store.shapes_sparql, tested equal to pyshacl on the okg shapes), over
+    *store* when given (an in-memory pyoxigraph store holding exactly these sources, each in
+    its named graph, as ``KnowledgeGraph.load`` stages them), else over a store made here."""
+    if engine == "engine":
+        from okg.store.shapes_sparql import validate_store
+
+        if store is None:
+            import pyoxigraph as ox
+            from okg.store.backends import OxTerms
+
+            store, terms = ox.Store(), OxTerms()
+            for b in bundles:
+                store.bulk_extend(terms.quads(b.graph, str(b.graph_iri or "urn:okg:check:data")))
+        found = validate_store(store, voc)
+    else:
+        data = Graph()
+        for b in bundles:
+            data += b.graph
+        found = validate(data, voc)
+    return locate(found, bundles, voc)
+
+
+def locate(
+    found: list[tuple[URIRef, str, str]], bundles: list[SourceBundle], voc: Vocabulary
+) -> list[FactError]:
+    """Each (focus, path, message) as a FactError naming the file and line of the record that
+    holds the focus node (or the record whose IRI it extends: a record's figure) and the
+    fact-file key of the path."""
+    if not found:
+        return []
     owner: dict[URIRef, SourceBundle] = {}
     for b in bundles:
-        data += b.graph
         for s in b.graph.subjects():
             owner.setdefault(s, b)
     errors = []
-    if engine == "engine":
-        from okg.store.shapes_sparql import validate as run
-    else:
-        run = validate
-    for focus, path, msg in run(data, voc):
-        node = focus
-        while node not in owner and "/" in str(node):
+    for focus, path, msg in found:
+        node, b, line = focus, None, None
+        while True:  # the focus, else the nearest record whose IRI it extends, with a line
+            if node in owner:
+                b = b or owner[node]
+                line = owner[node].graph.value(node, OKG.line)
+                if line is not None:
+                    b = owner[node]
+                    break
+            if "/" not in str(node):
+                break
             node = URIRef(str(node).rsplit("/", 1)[0])
-        b = owner.get(node)
-        line = b.graph.value(node, OKG.line) if b else None
         field = path.split(":", 1)[-1] if path else None
         key = voc.properties.get(voc.expand(path)) if path and ":" in path else None
         errors.append(

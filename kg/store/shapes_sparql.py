@@ -565,21 +565,77 @@ def _to_rdflib(t) -> Node:
     return t
 
 
+CHECK_ONTOLOGY = "urn:okg:check:ontology"
+"""The scratch graph holding the ontology while the compiled shapes run over staged sources."""
+CHECK_CLOSURE = "urn:okg:check:closure"
+"""The scratch graph holding the staged sources' super-property closure (as pyshacl is given)."""
+_COMPILED: dict[int, tuple] = {}
+
+
+def compiled(voc) -> tuple[list[Check], list]:
+    """The Violation checks of the shapes of *voc* (core and every sector module) and the
+    ontology as pyoxigraph quads of :data:`CHECK_ONTOLOGY`: compiled once per vocabulary."""
+    hit = _COMPILED.get(id(voc))
+    if hit is None or hit[0] is not voc:
+        from okg.store.backends import OxTerms
+        from okg.store.shacl import shapes_graph
+
+        checks = [c for c in compile_shapes(shapes_graph(voc)) if c.severity == "Violation"]
+        hit = (voc, checks, OxTerms().quads(voc.graph, CHECK_ONTOLOGY))
+        _COMPILED[id(voc)] = hit
+    return hit[1], hit[2]
+
+
+_CLOSURE = f"""
+SELECT ?s ?q ?o WHERE {{
+  {{ SELECT DISTINCT ?p ?q WHERE {{
+      GRAPH <{CHECK_ONTOLOGY}> {{ ?p <{RDFS.subPropertyOf}>+ ?q }}
+      FILTER(isIRI(?q) && !sameTerm(?p, ?q)) }} }}
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(!sameTerm(?g, <{CHECK_ONTOLOGY}>))
+}}"""
+
+
+def validate_store(store, voc) -> list[tuple[Node, str, str]]:
+    """(focus, path, message) of each Violation of the sources staged in the named graphs of
+    the in-memory pyoxigraph *store*, checked as ``okg.store.shacl.validate`` checks them with
+    pyshacl: merged with the ontology and the super-property closure of the staged triples
+    (the same entailment as ``super_property_closure``), both added to scratch graphs that are
+    removed again before this returns, so *store* holds only what it held."""
+    import pyoxigraph as ox
+
+    checks, onto = compiled(voc)
+    ont, clo = ox.NamedNode(CHECK_ONTOLOGY), ox.NamedNode(CHECK_CLOSURE)
+    try:
+        store.bulk_extend(onto)
+        closure = [
+            ox.Quad(r[0], r[1], r[2], clo) for r in store.query(_CLOSURE) if r[0] is not None
+        ]
+        store.bulk_extend(closure)
+        del closure
+
+        def select(q: str):
+            return store.query(q, use_default_graph_as_union=True)
+
+        out = []
+        for v in run_checks(select, checks):  # one row per focus (and value), as pyshacl
+            path = v.check.path or ""
+            if path.startswith("<") and path.endswith(">"):
+                path = voc.qname(URIRef(path[1:-1]))
+            out.append((_to_rdflib(v.focus), path, v.check.message))
+        return out
+    finally:
+        store.remove_graph(ont)
+        store.remove_graph(clo)
+
+
 def validate(data: Graph, voc) -> list[tuple[Node, str, str]]:
     """Like ``okg.store.shacl.validate`` (focus, path, message of each Violation of *data*
     merged with the ontology and its super-property closure), but the shapes run as compiled
     SPARQL in an in-memory Oxigraph store instead of pyshacl."""
     import pyoxigraph as ox
-    from okg.store.shacl import shapes_graph, super_property_closure
+    from okg.store.backends import OxTerms
 
     store = ox.Store()
-    for g in (voc.graph, data, super_property_closure(data, voc)):
-        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    checks = [c for c in compile_shapes(shapes_graph(voc)) if c.severity == "Violation"]
-    out = []
-    for v in run_checks(store.query, checks):  # one row per focus (and value), as pyshacl
-        path = v.check.path or ""
-        if path.startswith("<") and path.endswith(">"):
-            path = voc.qname(URIRef(path[1:-1]))
-        out.append((_to_rdflib(v.focus), path, v.check.message))
-    return out
+    store.bulk_extend(OxTerms().quads(data, "urn:okg:check:data"))
+    return validate_store(store, voc)
