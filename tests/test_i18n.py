@@ -3,6 +3,7 @@ Markdown and CSV output, its completeness, numbers per locale, and the seed repo
 and Arabic with no English word of the UI left."""
 
 import csv
+import html
 import importlib.util
 import io
 import json
@@ -28,7 +29,7 @@ spec.loader.exec_module(mc)
 
 SAME = {
     # French words spelt as the English msgid (not left untranslated: they are French too)
-    "fr": {"source", "types", "dates", "segment", " (segment)", "site", "impact"},
+    "fr": {"source", "types", "dates", "segment", " (segment)", "site", "impact", "gain"},
     "ar": set(),
 }
 """Entries whose translation may equal the msgid; every other one must differ, unless the
@@ -311,6 +312,52 @@ def test_inferred_facts_are_translated_but_the_reason_kept(store):
     assert "le modèle ne donne aucun chiffre (en entreprises)" in fr
     ar = okg(*args, "--lang", "ar")
     assert "استنتاج المحلّل: " in ar and "— السبب: " in ar
+
+
+def _page_text(path: Path) -> str:
+    """The words a reader sees on a report page: no script or style, nor the network's list of
+    nodes (its labels are the network page's, tested with it); inline isolates joined."""
+    page = path.read_text(encoding="utf-8")
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    body = re.sub(r"<li data-id=.*?</li>", " ", body, flags=re.S)
+    body = re.sub(r"</?(bdi|span)\b[^>]*>", "", body)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_bundled_report_has_no_english_ui_word(store, lang, tmp_path):
+    left = {}
+    for event in _bundled_events(store):
+        args = [event, "--include-illustrative", "--lang", lang, "--store", store]
+        data = json.loads(okg("impact", *args, "--format", "json"))
+        out = tmp_path / f"{event}.html"
+        okg("report", *args, "--out", str(out))
+        words = english_left(_page_text(out), data, lang)
+        if words:
+            left[event] = sorted(words)
+    assert left == {}
+    # and the check bites: the English page is full of them
+    data = json.loads(okg("impact", "fr-ban-vote", "--format", "json", "--store", store))
+    okg("report", "fr-ban-vote", "--out", str(tmp_path / "en.html"), "--store", store)
+    english = english_left(_page_text(tmp_path / "en.html"), data, lang)
+    assert {"jobs", "model", "apart", "inferred", "analyst"} <= english
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("fmt", ["table", "md", "csv"])
+def test_analyze_has_no_english_ui_word(store, lang, fmt):
+    args = ["analyze", "--include-illustrative", "--lang", lang, "--store", store]
+    data = json.loads(okg(*args, "--format", "json"))
+    texts = {r["label"] for k in ("concentration", "failures", "segments") for r in data[k]}
+    texts |= {r[k] or "" for r in data["countries"] + data["sectors"] for k in ("name",)}
+    texts |= {r[k] or "" for r in data["countries"] + data["sectors"] for k in ("worst_event",)}
+    texts |= {r[k] or "" for r in data["countries"] + data["sectors"] for k in ("worst_failure",)}
+    codes = {r["country"] for r in data["concentration"]}
+    codes |= {c for r in data["failures"] + data["segments"] for c in r["countries"] or []}
+    out = okg(*args, "--format", fmt)
+    assert english_left_of(out, texts, lang, codes) == set(), out
+    english = okg("analyze", "--include-illustrative", "--store", store, "--format", fmt)
+    assert {"market", "exposed"} <= english_left_of(english, texts, lang, codes)
 
 
 def test_french_report_reads_french(store):

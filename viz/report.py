@@ -19,8 +19,8 @@ from okg.viz.summary import summary as summary_paragraph
 from okg.viz.summary import words as summary_words
 
 
-def _pct(iv: object) -> str:
-    return "" if iv is None else iv.format(percent=True)
+def _pct(iv: object, lang: str = "en") -> str:
+    return "" if iv is None else locale(lang, isolate=False).fig(iv, percent=True)
 
 
 def _step(step: Step, label: Labels, lang: str = "en") -> str:
@@ -29,7 +29,8 @@ def _step(step: Step, label: Labels, lang: str = "en") -> str:
 
 
 def _table_row(row: Row, result: ImpactResult, lang: str) -> list[str]:
-    jobs = row.jobs.format()
+    loc = locale(lang, isolate=False)  # analysis-layer words and figures in the page's language
+    jobs = loc.fig(row.jobs)
     if row.effect != "loss":
         jobs = f"+{jobs} ({text('created', lang)})"
     if row.included_in:
@@ -38,10 +39,10 @@ def _table_row(row: Row, result: ImpactResult, lang: str) -> list[str]:
         row.label,
         row.site_label or "",
         row.country or "",
-        _pct(row.revenue_share_lost),
+        _pct(row.revenue_share_lost, lang),
         jobs,
         str(row.depth),
-        row.status + (f" · {locale(lang, isolate=False)._('inferred')}" if row.inferred else ""),
+        loc.text(row.status) + (f" · {loc._('inferred')}" if row.inferred else ""),
     ]
 
 
@@ -65,18 +66,19 @@ def source_languages(kg: KnowledgeGraph) -> dict[str, str]:
 
 
 def _explanation(row: Row, label: Labels, lang: str, langs: dict[str, str]) -> dict[str, object]:
-    lines = [f"{text('formula', lang)}: {row.formula}"]
+    loc = locale(lang, isolate=False)
+    lines = [f"{text('formula', lang)}: {loc.text(row.formula)}"]
     if row.revenue_formula:
-        lines.append(f"{text('revenue_lost', lang)}: {row.revenue_formula}")
+        lines.append(f"{text('revenue_lost', lang)}: {loc.text(row.revenue_formula)}")
     if row.claims_rule:
-        lines.append(row.claims_rule)
+        lines.append(loc.text(row.claims_rule))
     if row.conflict:
         lines.append(text("conflict", lang))
     lines += [f"{i}. {_step(s, label, lang)}" for i, s in enumerate(row.chain, 1)]
     for c in row.claims:
         lines.append(
-            f"{text('claims', lang)}: {c.stated or ''} → {c.value.format()} "
-            f"({c.employment_type or ''}; {c.source_title or c.source or ''})"
+            f"{text('claims', lang)}: {loc.text(c.stated or '')} → {loc.fig(c.value)} "
+            f"({loc.text(c.employment_type or '')}{loc._('; ')}{c.source_title or c.source or ''})"
         )
     quotes: list[dict[str, str]] = []
     said = [(q, s.source) for s in row.chain for q in s.quotes]
@@ -121,10 +123,14 @@ SOURCES_SAY = {
 }
 
 
-def _source_claim(c, langs: dict[str, str]) -> dict[str, object]:
+def _source_claim(c, langs: dict[str, str], lang: str = "en") -> dict[str, object]:
     """One source's impact claim beside the model's figure (okg.analysis.impact.source_claims)."""
+    loc = locale(lang, isolate=False)
     who = c.claimant_label or c.source_title or c.source or ""
-    lines = [c.text, f"{c.verdict}; {who} ({c.source_title or c.source or ''})"]
+    lines = [
+        loc.text(c.text),
+        f"{loc.text(c.verdict)}{loc._('; ')}{who} ({c.source_title or c.source or ''})",
+    ]
     quotes = [{"text": q, "lang": langs.get(c.source or "", "")} for q in c.quotes]
     return {"title": c.actor_label, "lines": lines, "quotes": quotes}
 
@@ -133,17 +139,19 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
     """The report's blocks for the page template: ``before`` and ``after`` the network."""
     label = Labels(kg, lang)
     langs = source_languages(kg)
+    loc = locale(lang, isolate=False)  # analysis-layer words and figures in the page's language
+    measure = loc._("exposure") if result.measure == "exposure" else loc._("impact")
     summary = [
         summary_paragraph(result, lang),
-        f"{text('as_of', lang)} {result.as_of.isoformat()}: {result.timing}",
-        f"{text('measure', lang)}: {result.measure}; "
-        f"{text('threshold', lang)}: {result.threshold:.0%}",
+        f"{text('as_of', lang)} {result.as_of.isoformat()}: {loc.text(result.timing)}",
+        f"{text('measure', lang)}: {measure}{loc._('; ')}"
+        f"{text('threshold', lang)}: {loc.num(f'{result.threshold:.0%}')}",
     ]
     blocks: list[dict[str, object]] = [
         {"heading": summary_words(lang)["heading"], "paragraphs": summary, "css": "okg-summary"},
         {
             "heading": text("assumptions", lang),
-            "paragraphs": list(result.assumptions) + list(result.notes),
+            "paragraphs": [loc.text(a) for a in (*result.assumptions, *result.notes)],
         },
         {
             "heading": text("table", lang),
@@ -165,9 +173,9 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
             "rows": [
                 [
                     t.country,
-                    t.lost.format(),
-                    t.created.format(),
-                    t.net.format(),
+                    loc.fig(t.lost),
+                    loc.fig(t.created),
+                    loc.fig(t.net),
                     f"{t.lost_unknown_terms} / {t.created_unknown_terms}",
                 ]
                 for t in result.countries
@@ -178,7 +186,7 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
         blocks.append(
             {
                 "heading": SOURCES_SAY.get(lang, SOURCES_SAY["en"]),
-                "entries": [_source_claim(c, langs) for c in result.source_claims],
+                "entries": [_source_claim(c, langs, lang) for c in result.source_claims],
             }
         )
     if result.contracts:
@@ -192,8 +200,8 @@ def report_blocks(kg: KnowledgeGraph, result: ImpactResult, lang: str = "en") ->
                 "rows": [
                     [
                         c.label,
-                        c.effect,
-                        _pct(c.fraction),
+                        loc.text(c.effect),
+                        _pct(c.fraction, lang),
                         label(c.provider) if c.provider else "",
                         label(c.client) if c.client else "",
                         str(c.depth),

@@ -199,7 +199,7 @@ def summary_sentences(result: ImpactResult, lang: str = "en") -> list[Markup]:
             _fill(
                 w["says"],
                 who=c.claimant_label or w["the_source"],
-                stated=Markup("“{}”").format(bdi(c.stated)) if c.stated else Markup(""),
+                stated=Markup("“{}”").format(bdi(_(c.stated, lang))) if c.stated else Markup(""),
                 value=bdi(loc.fig(c.source_value)),
                 actor=c.actor_label,
                 model=bdi(loc.fig(c.model_value) if c.model_value is not None else "—"),

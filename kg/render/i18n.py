@@ -120,7 +120,15 @@ PATTERNS = (
     N_("one claim: {claim}"),
     N_("agreeing claims: {claims} → {jobs}"),
     N_("consistent claims: {claims} → consistent {consistent}, envelope {envelope}; {used} used"),
+    N_(
+        "consistent claims: {claims} → consistent {consistent}, envelope {envelope}; {used} used"
+        "{more}"
+    ),
     N_("conflicting claims ({first} and {second} do not overlap): {claims} → envelope {envelope}"),
+    N_(
+        "conflicting claims ({first} and {second} do not overlap): {claims} → envelope "
+        "{envelope}{more}"
+    ),
     N_("only part of the jobs is given: {parts} = {jobs}"),
     N_("{claims} (an open upper side does not widen the envelope's maximum)"),
     N_("{n} jobs of the total are in no part of the breakdown ({how} = {m})"),
@@ -205,6 +213,18 @@ WORDS = (
     N_("market dependency"),
     N_("contracts"),
     N_("firms"),
+    N_("loss"),
+    N_("gain"),
+    # verdicts of a source's claim against the model (okg.analysis.impact.source_claims)
+    N_("agree"),
+    N_("overlap"),
+    N_("apart"),
+    N_("not reached"),
+    N_("no model figure"),
+    # employment types of a claim (local names of okg:EmploymentType individuals)
+    N_("AnyEmploymentType"),
+    N_("Permanent"),
+    N_("Temporary"),
     N_("percent"),
     N_("dozens"),
     N_("hundreds"),
@@ -279,6 +299,7 @@ TEXTS = (
         "Facts marked illustrative (made up to show the model) are left out; "
         "--include-illustrative adds them, marked."
     ),
+    N_("(an open upper side does not widen the envelope's maximum)"),
     # okg check without Java (okg.store.reasoning.JAVA_HINT)
     N_(
         "Java is needed for the HermiT reasoner (install a Java runtime, e.g. "
