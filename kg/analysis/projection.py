@@ -84,6 +84,7 @@ import importlib
 import json
 import os
 import sys
+import weakref
 from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
@@ -513,9 +514,24 @@ def illustrative_nodes(kg: KnowledgeGraph) -> set[str]:
     return {x for x, gs in marked.items() if described.get(x, set()) <= gs}
 
 
+_REAL: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Each cached projection's :func:`real_only` view, made once: the projections of
+:func:`cached_projection` (those with a ``fingerprint``) are never changed after they are built,
+and finding their illustrative parts scans every node and edge."""
+
+
 def real_only(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """*G* without its illustrative nodes and edges (a read-only view sharing ``G.graph``);
     *G* itself when nothing in it is illustrative."""
+    if "fingerprint" not in G.graph or getattr(G, "_graph", None) is not None:
+        return _real_only(G)  # a graph built by hand (it may still change), or a view
+    view = _REAL.get(G)
+    if view is None:
+        view = _REAL[G] = _real_only(G)
+    return view
+
+
+def _real_only(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     if not any(a.get("illustrative") for _, a in G.nodes(data=True)) and not any(
         d.get("illustrative") for _, _, d in G.edges(data=True)
     ):
@@ -952,10 +968,11 @@ def cached_projection(kg: KnowledgeGraph, refresh: bool = False) -> nx.MultiDiGr
     """The projection of the store's current contents, reused while the store is unchanged.
 
     Cached in memory (per store and :func:`fingerprint`) and, for an on-disk store, as typed
-    columnar JSON (:func:`projection_to_json`) in ``impact-projection.json`` in the store folder (never a pickle: a file in
-    a store folder must not be able to run code). ``refresh=True`` rebuilds it. On a SPARQL
-    server (:mod:`okg.store.reader`) it is kept in memory per server, keyed by the store version
-    ``okg push`` wrote there; a server with no such version is read again each time.
+    columnar JSON (:func:`projection_to_json`) in ``impact-projection.json`` in the store
+    folder (never a pickle: a file in a store folder must not be able to run code).
+    ``refresh=True`` rebuilds it. On a SPARQL server (:mod:`okg.store.reader`) it is kept in
+    memory per server, keyed by the store version ``okg push`` wrote there; a server with no
+    such version is read again each time.
     """
     if getattr(kg.backend, "remote", False) and kg.status().store_id is None:
         return project(kg)  # a server okg did not push to: no store version to key a cache by

@@ -51,7 +51,7 @@ from okg.analysis.projection import cached_projection, for_answers
 from okg.figures.intervals import ONE, UNIT, UNKNOWN, ZERO, Interval, combine_claims, total
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
-from okg.terms.namespaces import OKG
+from okg.terms.namespaces import OKG, OKGD
 
 WORKFORCE = str(OKG.Workforce)
 SITE = str(OKG.Site)
@@ -60,6 +60,7 @@ EVENT = str(OKG.Event)
 FACT = str(OKG.Fact)
 SITE_OF = str(OKG.siteOf)
 LOSS = str(OKG.Loss)
+INFERRED = str(OKG.Inferred)
 
 ASSUMPTIONS = {
     "shares": "An actor's revenue share lost to a regulation is the product of its shares along "
@@ -122,6 +123,7 @@ class Propagation:
         self.actors: dict[str, ActorState] = {}
         self.queue: list[tuple[int, str]] = []
         self.notes: list[str] = []
+        self._noted: set[str] = set()  # the notes, for an O(1) "already said"
         self.used: set[str] = set()
         self._revenue_texts: dict[str, str | None] = {}
 
@@ -166,7 +168,7 @@ class Propagation:
             who = sorted(claimants)[0]
             out["claimant"] = who
             out["claimant_label"] = pick_label(claimants[who], who, self.lang)
-        if a.get("basis") == str(OKG.Inferred):
+        if a.get("basis") == INFERRED:
             out["inferred"] = True
             out["basis_reason"] = a.get("basis_reason")
         if fact is None or fact not in self.G or self.G.nodes[fact]["labels"]:
@@ -174,9 +176,8 @@ class Propagation:
         out["fact_kind_label"] = self.term_label(a.get("kind"))
         stated = [c.stated for cs in a.get("quantities", {}).values() for c in cs if c.stated]
         out["fact_figure"] = "; ".join(dict.fromkeys(stated)) or None
-        actor = str(OKG.EconomicActor)
         ends = {y for _, y in self.G.out_edges(fact)} | {x for x, _ in self.G.in_edges(fact)}
-        holders = sorted(n for n in ends if actor in self.G.nodes[n]["classes"])
+        holders = sorted(n for n in ends if ACTOR in self.G.nodes[n]["classes"])
         if holders:
             out["fact_holder_label"] = self.label(holders[0])
         return out
@@ -193,7 +194,7 @@ class Propagation:
             facts = [(s.fact or s.subject) for s in r.chain] + [c.fact for c in r.claims]
             for f in dict.fromkeys(x for x in facts if x):
                 a = self.G.nodes[f] if f in self.G else {}
-                if a.get("basis") != str(OKG.Inferred):
+                if a.get("basis") != INFERRED:
                     continue
                 w = self.fact_words(f, f, None) if f in self.G else {}
                 what = w.get("fact_kind_label") or self.label(f)
@@ -220,7 +221,8 @@ class Propagation:
         return value.percent(), stated
 
     def note(self, text: str) -> None:
-        if text not in self.notes:
+        if text not in self._noted:
+            self._noted.add(text)
             self.notes.append(text)
 
     def actor(self, a: str) -> ActorState:
@@ -571,6 +573,17 @@ class IllustrativeEvent(ValueError):
     """The event rests on illustrative facts and they were not asked for."""
 
 
+def _event_in(G: nx.MultiDiGraph, text: str) -> str | None:
+    """The event *text* names when the projection alone can tell: its IRI, or ``SOURCE/ID``
+    (an IRI is unique, so no other event can match the same text); else None, and
+    :func:`resolve_event` asks the store (ids without their source, errors with hints)."""
+    text = text.strip()
+    for iri in (text, str(OKGD) + text):
+        if iri in G and EVENT in G.nodes[iri]["classes"]:
+            return iri
+    return None
+
+
 def run_impact(
     kg: KnowledgeGraph,
     event: str,
@@ -605,8 +618,7 @@ def run_impact(
     if max_depth is not None and max_depth < 1:
         raise ValueError(f"max depth must be at least 1, got {max_depth}")
     full = projection if projection is not None else cached_projection(kg)
-    is_event = event in full and EVENT in full.nodes[event]["classes"]
-    iri = str(event) if is_event else resolve_event(kg, event)
+    iri = _event_in(full, str(event)) or resolve_event(kg, event)
     G = for_answers(full, include_illustrative)
     if iri in full and iri not in G:
         name = pick_label(full.nodes[iri]["labels"], iri, lang)
