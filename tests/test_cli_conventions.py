@@ -193,7 +193,7 @@ def test_impact_and_analyze_as_csv(store):
     assert done.exit_code == 0, done.output
     ranked = done.output.split("\n\n")[0].splitlines()
     assert ranked[0] == "# Affected actors ranked by jobs at risk"
-    assert ranked[1].startswith("#,firm/segment,site,country,")
+    assert ranked[1].startswith("rank,firm/segment,site,country,")
     assert any("IKANBI" in line for line in ranked[2:])
     assert "# Jobs by country (each figure counted once)\ncountry,lost,created,net" in done.output
     done = runner.invoke(
@@ -202,6 +202,50 @@ def test_impact_and_analyze_as_csv(store):
     assert done.exit_code == 0, done.output
     for title in ("Market concentration", "Single points of failure", "Most exposed countries"):
         assert f"# {title}" in done.output
+
+
+FORMATTED = {
+    "impact": ["impact", "total-relocation", "--as-of", "2026-02-01"],
+    "impact --list": ["impact", "--list"],
+    "analyze": ["analyze", "--as-of", "2026-09-01"],
+    "query --list": ["query", "--list"],
+}
+
+
+def csv_tables(text: str) -> dict[str, list[list[str]]]:
+    """The tables of a CSV output, by title: one table, or several each after a ``# title``
+    line and separated by a blank line; each must be rectangular, its header first."""
+    tables = {}
+    for block in text.strip("\n").split("\n\n"):
+        lines = block.splitlines()
+        title = lines[0][2:] if len(lines) > 1 and lines[0].startswith("# ") else ""
+        rows = list(csv.reader(io.StringIO("\n".join(lines[1:] if title else lines))))
+        assert rows and len({len(r) for r in rows}) == 1, (title, rows[:3])
+        assert not rows[0][0].startswith("#"), f"a header read as a comment: {rows[0]}"
+        assert all(c.strip() for c in rows[0]), f"an empty column name: {rows[0]}"
+        tables[title] = rows
+    return tables
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize("command", list(FORMATTED))
+def test_every_format_of_impact_analyze_and_lists(store, command, lang):
+    args = [*FORMATTED[command], "--lang", lang]
+    if command != "query --list":
+        args += ["--store", store]
+    out = {}
+    for fmt in ("table", "csv", "json", "md"):
+        done = runner.invoke(app, [*args, "--format", fmt], env={"COLUMNS": "200"})
+        assert done.exit_code == 0, done.output
+        out[fmt] = done.stdout
+    data = json.loads(out["json"])
+    tables = csv_tables(out["csv"])
+    assert "|---" in out["md"] and out["table"].strip()
+    if command.endswith("--list"):  # one table: a row per item, as in JSON
+        (rows,) = tables.values()
+        assert len(rows) == len(data) + 1
+    else:  # several tables, each titled
+        assert len(tables) >= 2 and all(tables)
 
 
 # -- shared options: --threshold as a percent or a share, --as-of, --max-depth, --top -------------

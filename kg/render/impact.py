@@ -281,7 +281,10 @@ def render_impact(
         return markdown(result, top, locale(lang, digits))
     if fmt == "csv":  # CSV cells carry no bidirectional isolates
         loc = locale(lang, digits, isolate=False)
-        return to_csv([impact_table(result, top, loc), countries_table(result, loc)])
+        ranked = impact_table(result, top, loc)
+        # a header line starting with "#" would read as a comment (pandas' comment="#")
+        ranked.columns = [loc._("rank"), *ranked.columns[1:]]
+        return to_csv([ranked, countries_table(result, loc)])
     raise ValueError(f"unknown format {fmt!r}; expected csv, json or md")
 
 
