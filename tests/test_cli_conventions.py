@@ -248,6 +248,18 @@ def test_every_format_of_impact_analyze_and_lists(store, command, lang):
         assert len(tables) >= 2 and all(tables)
 
 
+def test_event_types_are_written_alike(store):
+    """Core and sector types both as CURIEs of the store's prefixes, never a bare IRI."""
+    done = runner.invoke(
+        app, ["impact", "--list", "--include-illustrative", "--store", store, "--format", "csv"]
+    )
+    (rows,) = csv_tables(done.stdout).values()
+    types = {r[0]: r[2] for r in rows[1:]}
+    assert types["total-relocation"] == "okg:Relocation"
+    assert types["eurocar-plant-stoppage"] == "auto:PlantStoppage"
+    assert not any("://" in t for t in types.values())
+
+
 # -- shared options: --threshold as a percent or a share, --as-of, --max-depth, --top -------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -45,6 +46,18 @@ DigitsOption = Annotated[
 ]
 
 
+def _curie(kg, iri: str) -> str:
+    """An event type as the store's prefixes write it (``auto:PlantStoppage`` for a sector
+    module's type, as ``okg:Relocation`` for a core one); the IRI when no prefix covers it."""
+    voc = getattr(kg, "voc", None)
+    if voc is None or not iri.startswith(("http://", "https://")):
+        return iri
+    from rdflib import URIRef
+
+    short = voc.qname(URIRef(iri))
+    return iri if short.startswith("<") else short
+
+
 def _print_events(kg, fmt: str, lang: str) -> None:
     from okg.analysis.impact import list_events
     from okg.render.analysis import NO_EVENTS, events_json, events_table
@@ -54,7 +67,9 @@ def _print_events(kg, fmt: str, lang: str) -> None:
     events = list_events(kg)
     if fmt == "json":
         write(events_json(events, lang))
-    elif fmt != "table":
+        return
+    events = [replace(e, types=[_curie(kg, t) for t in e.types]) for e in events]
+    if fmt != "table":
         write(render([events_table(events, lang)], fmt))
     else:
         print_tables([events_table(events, lang)], console)
