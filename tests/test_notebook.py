@@ -237,3 +237,30 @@ def test_example_notebook_runs(tmp_path):
     assert any(h.startswith("<iframe srcdoc=") for h in htmls)
     dtypes = next(d["text/plain"] for d in outputs if "float64" in d.get("text/plain", ""))
     assert re.search(r"low\s+float64", dtypes)
+
+
+def test_inline_network_is_the_cli_page_illustrative_facts_included_or_not(tmp_path):
+    """show() and ``okg viz`` are one builder (okg.viz.views.build_view): the same page for the
+    same options, illustrative facts left out unless asked for, on both."""
+    import subprocess
+    import sys
+
+    import okg.viz
+
+    store = tmp_path / "store"
+    with KnowledgeGraph.open(store) as g:
+        g.install_vocabulary()
+        g.load(sorted(data_dir().glob("*.yaml")))
+    pages = {}
+    for flag in ([], ["--include-illustrative"]):
+        out = tmp_path / f"page{len(flag)}.html"
+        cmd = [sys.executable, "-m", "okg.cli", "viz", "--out", str(out), "--store", str(store)]
+        done = subprocess.run(cmd + flag, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        pages[bool(flag)] = out.read_text(encoding="utf-8")
+    with KnowledgeGraph.open(store, read_only=True) as g:
+        hidden = okg.viz.show(g).html
+        shown = okg.viz.show(g, include_illustrative=True).html
+    assert hidden == pages[False] and shown == pages[True]
+    assert "Eurocar" in shown and "(illustrative)" in shown
+    assert "Eurocar" not in hidden and "(illustrative)" not in hidden

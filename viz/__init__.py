@@ -45,8 +45,11 @@ def show(
     country: str | None = None,
     max_nodes: int = 2000,
     height: int = 640,
+    include_illustrative: bool = False,
 ) -> InlinePage:
-    """The page ``okg viz`` writes (same options), to show inline in a notebook.
+    """The page ``okg viz`` writes (same options, same builder:
+    :func:`okg.viz.views.build_view`), to show inline in a notebook. Illustrative facts are
+    left out unless *include_illustrative* (then marked), as on the command line.
 
     >>> from okg.store import KnowledgeGraph
     >>> from okg.terms.resources import data_dir
@@ -58,20 +61,19 @@ def show(
     """
     from okg.viz.page import render
     from okg.viz.style import text
-    from okg.viz.views import network_view, run_event
+    from okg.viz.views import build_view
 
-    result = run_event(kg, event, as_of, lang) if event else None
-    view = network_view(
+    view, result = build_view(
         kg,
-        lang,
+        event=event,
+        as_of=as_of,
         focus=focus,
         depth=depth,
         sector=sector,
         country=country,
+        include_illustrative=include_illustrative,
+        lang=lang,
         max_nodes=max_nodes,
-        impact=result,
     )
-    if result is not None:
-        view.title = f"{text('title', lang)} — {result.event_label}"
     html = render(view, highlight=result is not None)
     return InlinePage(html, height, view.title or text("title", lang))

@@ -80,6 +80,50 @@ def network_view(
     return group_firms(view, max_nodes)
 
 
+def build_view(
+    kg: KnowledgeGraph,
+    event: str | None = None,
+    as_of: object = None,
+    focus: str | None = None,
+    depth: int = 2,
+    sector: str | None = None,
+    country: str | None = None,
+    include_illustrative: bool = False,
+    lang: str = "en",
+    max_nodes: int = DEFAULT_BUDGET,
+) -> tuple[View, object | None]:
+    """The page's view and the impact result behind it (``None`` without *event*): what
+    ``okg viz`` draws and :func:`okg.viz.show` shows, built by this one function so both take
+    the same options the same way. The title names the event when one is given.
+
+    ViewError when an option names nothing in the store (or an illustrative event is asked for
+    without *include_illustrative*).
+
+    >>> from okg.store import KnowledgeGraph
+    >>> from okg.terms.resources import data_dir
+    >>> kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()
+    >>> _ = kg.load(sorted(data_dir().glob("*.yaml")))
+    >>> view, result = build_view(kg, event="total-relocation", as_of="2026-02-01")
+    >>> view.title.endswith(result.event_label), any(n.impact for n in view.nodes.values())
+    (True, True)
+    """
+    result = run_event(kg, event, as_of, lang, include_illustrative) if event else None
+    view = network_view(
+        kg,
+        lang,
+        focus=focus,
+        depth=depth,
+        sector=sector,
+        country=country,
+        max_nodes=max_nodes,
+        impact=result,
+        include_illustrative=include_illustrative,
+    )
+    if result is not None:
+        view.title = f"{text('title', lang)} — {result.event_label}"
+    return view, result
+
+
 def _fmt(iv: object) -> str:
     return iv.format() if iv is not None else ""
 

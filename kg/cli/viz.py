@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from okg.cli.common import (
+    AsOfOption,
     EndpointOption,
     IncludeIllustrativeOption,
     LangOption,
@@ -60,10 +61,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--country", help="Draw around the firms of this country (ISO code)."),
         ] = None,
-        as_of: Annotated[
-            str | None,
-            typer.Option("--as-of", help="Date of the impact (YYYY-MM-DD) with --event."),
-        ] = None,
+        as_of: AsOfOption = None,
         max_nodes: Annotated[
             int, typer.Option("--max-nodes", help="Node budget; above it firms are grouped.")
         ] = 2000,
@@ -76,27 +74,24 @@ def register(app: typer.Typer) -> None:
         """Write the dependency network as one HTML page that works offline."""
         from okg.store.remote import EndpointError
         from okg.viz.page import write
-        from okg.viz.style import text
-        from okg.viz.views import ViewError, network_view, run_event
+        from okg.viz.views import ViewError, build_view
 
         with open_reader(store, endpoint) as kg:
             try:
-                result = run_event(kg, event, as_of, lang, include_illustrative) if event else None
-                view = network_view(
+                view, result = build_view(
                     kg,
-                    lang,
+                    event=event,
+                    as_of=as_of,
                     focus=focus,
                     depth=depth,
                     sector=sector,
                     country=country,
-                    max_nodes=max_nodes,
-                    impact=result,
                     include_illustrative=include_illustrative,
+                    lang=lang,
+                    max_nodes=max_nodes,
                 )
             except (ViewError, EndpointError) as exc:
                 fail(str(exc))
-        if result is not None:
-            view.title = f"{text('title', lang)} — {result.event_label}"
         write(view, out, highlight=result is not None)
         console.print(
             f"wrote {out} ({len(view.nodes)} nodes, {len(view.edges)} edges)", markup=False
@@ -109,9 +104,7 @@ def register(app: typer.Typer) -> None:
     def report(
         event: Annotated[str, typer.Argument(help="The event (id or label).")],
         out: OutOption,
-        as_of: Annotated[
-            str | None, typer.Option("--as-of", help="Date of the impact (YYYY-MM-DD).")
-        ] = None,
+        as_of: AsOfOption = None,
         max_nodes: Annotated[
             int,
             typer.Option(
