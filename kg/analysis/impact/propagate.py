@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import weakref
 from fractions import Fraction
 
 import networkx as nx
@@ -87,6 +88,21 @@ ASSUMPTIONS = {
 }
 
 
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(G: nx.MultiDiGraph, lang: str) -> dict[str, dict]:
+    """What runs on *G* can share: node labels in *lang* and each actor's workforces (pure
+    functions of the graph). Shared between runs for a cached projection (``fingerprint`` set:
+    never changed once built, e.g. the thousands of what-ifs of ``okg analyze``); a graph built
+    by hand, which may still change, gets a fresh memo per run."""
+    fresh = {"label": {}, "workforces": {}, "words": {}}
+    if "fingerprint" not in G.graph:
+        return fresh
+    per_graph = _MEMOS.setdefault(G, {})
+    return per_graph.setdefault(lang, fresh)
+
+
 class Propagation:
     """The state of one run and the services rules use (labels, steps, shares, notes, queue).
 
@@ -126,13 +142,21 @@ class Propagation:
         self._noted: set[str] = set()  # the notes, for an O(1) "already said"
         self.used: set[str] = set()
         self._revenue_texts: dict[str, str | None] = {}
+        self._nodes = G._node  # node -> attributes (a filtered mapping on a view): no view per call
+        self._memo = _memo(G, lang)
 
     # -- services for rules ------------------------------------------------------------------
     def label(self, n: str) -> str:
-        return pick_label(self.G.nodes[n]["labels"] if n in self.G else {}, n, self.lang)
+        labels = self._memo["label"]
+        found = labels.get(n)
+        if found is None:
+            a = self._nodes[n] if n in self._nodes else None
+            found = labels[n] = pick_label(a["labels"] if a is not None else {}, n, self.lang)
+        return found
 
     def classes(self, n: str) -> frozenset:
-        return self.G.nodes[n]["classes"] if n in self.G else frozenset()
+        a = self._nodes[n] if n in self._nodes else None
+        return a["classes"] if a is not None else frozenset()
 
     def step(self, u: str, v: str, key: str) -> Step:
         d = self.G.edges[u, v, key]
@@ -149,13 +173,21 @@ class Propagation:
             fact=d["fact"],
             subject=d.get("subject"),
             relation_label=self.term_label(key),
-            **self.fact_words(d["fact"], d.get("subject"), d.get("object")),
+            **self._fact_words(d["fact"], d.get("subject"), d.get("object")),
         )
 
     def term_label(self, iri: str | None) -> str | None:
         """The ontology's label of a class or relation, in the run's language."""
         labels = self.G.graph.get("term_labels", {}).get(iri) if iri else None
         return pick_label(labels, iri, self.lang) if labels else None
+
+    def _fact_words(self, fact: str | None, subject: str | None, obj: str | None) -> dict:
+        """:meth:`fact_words`, worked out once per fact (the result is only read)."""
+        memo = self._memo["words"]
+        found = memo.get((fact, subject, obj))
+        if found is None:
+            found = memo[fact, subject, obj] = self.fact_words(fact, subject, obj)
+        return found
 
     def fact_words(self, fact: str | None, subject: str | None, obj: str | None) -> dict:
         """What a step's sentence says of the fact it rests on (the n-ary fact node, else the
@@ -289,6 +321,13 @@ class Propagation:
 
     def workforces_of(self, a: str) -> list[str]:
         """Workforce nodes of an actor: as employer, or at its sites."""
+        memo = self._memo["workforces"]
+        found = memo.get(a)
+        if found is None:
+            found = memo[a] = self._workforces_of(a)
+        return found
+
+    def _workforces_of(self, a: str) -> list[str]:
         out = set()
         for _, w in self.G.out_edges(a):
             if WORKFORCE in self.classes(w):
@@ -464,11 +503,10 @@ class Propagation:
                 chain = list(self.lost[c].chain)
             w = fig.workforces[0]
             lost = [c for c in fig.attributed if c in self.lost]
-            src = next(
-                (u for u, _, k in sorted(G.in_edges(w, keys=True)) if u in (*lost, actor)), None
-            )
+            into = sorted(G.in_edges(w, keys=True))
+            src = next((u for u, _, k in into if u in (*lost, actor)), None)
             if src is not None:
-                key = next(k for u, _, k in sorted(G.in_edges(w, keys=True)) if u == src)
+                key = next(k for u, _, k in into if u == src)
                 chain.append(self.step(src, w, key))
         site = fig.workplace if fig else None
         return Row(
