@@ -195,4 +195,3 @@ def print_analysis(result, console, top: int, lang: str | Locale = "en") -> None
     console.print(loc._("Assumptions:"), markup=False, style="bold")
     for a in result.assumptions:
         console.print(f"  - {loc.text(a)}", markup=False)
-
