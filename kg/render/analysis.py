@@ -1,5 +1,6 @@
-"""``okg analyze`` results, the event list of ``okg impact --list`` and the conflicting claims
-of ``okg check``, as tables and text. Renderers only format what they are given.
+"""``okg analyze`` results and the event list of ``okg impact --list``, as tables and text
+(``okg check``'s lines are in :mod:`okg.render.check`). Renderers only format what they are
+given.
 
 >>> from okg.render.tables import render
 >>> from types import SimpleNamespace as NS
