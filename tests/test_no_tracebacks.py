@@ -119,6 +119,11 @@ def broken_cases(folder: Path) -> list[tuple[str, str, list[str]]]:
         for cmd in ("validate", "build"):
             args = [cmd, str(path), "--store", str(folder / f"s-{name}")]
             cases.append(("bad fact file", f"{name}: okg {cmd}", args))
+    dup = folder / "same-source-again.yaml"  # the good file's source id in a second file
+    dup.write_text(GOOD, encoding="utf-8")
+    for cmd in ("validate", "build"):
+        args = [cmd, str(good), str(dup), "--store", str(folder / "s-dup")]
+        cases.append(("bad fact file", f"duplicate source id: okg {cmd}", args))
     (folder / "big.source.yaml").write_text(
         "source:\n  id: big\n  title: T\n  language: en\n", encoding="utf-8"
     )

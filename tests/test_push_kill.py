@@ -166,7 +166,7 @@ def _kind(method: str, body: bytes) -> str:
 
 
 def _versions(seed) -> tuple[Dataset, Dataset]:
-    """The seed store without its 13,661-triple core ontology (its upload is the same steps
+    """The seed store without its large core ontology (its upload is the same steps
     as the changed source's, many times over: the okg push test below kills midway in it)."""
     old, new = seed.dataset(), seed.dataset()
     for ds in (old, new):
@@ -202,12 +202,10 @@ def _direct(server) -> Endpoint:
     return Endpoint(server.query_url, update_url=server.update_url, attempts=1, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def states(tmp_path_factory, queries_seed_kg):
-    """The old version on a stopped server's folder; the old and new states as a server holds
-    them (each pushed to a fresh server and read back)."""
-    old, new = _versions(queries_seed_kg)
-    root = tmp_path_factory.mktemp("push-kill")
+def make_states(root: Path, seed) -> SimpleNamespace:
+    """The old version on a stopped server's folder (``root/old``); the old and new states as
+    a server holds them (each pushed to a fresh server and read back)."""
+    old, new = _versions(seed)
     seen = {}
     for name, ds, status in (("old", old, OLD_STATUS), ("new", new, NEW_STATUS)):
         server = KillableOxigraph(root / name)
@@ -219,6 +217,11 @@ def states(tmp_path_factory, queries_seed_kg):
     assert seen["old"][GONE] and GONE not in seen["new"]
     assert seen["old"][CHANGED] != seen["new"][CHANGED]
     return SimpleNamespace(folder=root / "old", new_ds=new, root=root, **seen)
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory, queries_seed_kg):
+    return make_states(tmp_path_factory.mktemp("push-kill"), queries_seed_kg)
 
 
 def _check(held: dict[str, Counter], st) -> list[str]:
@@ -252,8 +255,7 @@ def _kill_points(kinds: list[str]) -> list[int]:
     return sorted({p for r in runs for p in (r[0], r[len(r) // 2], r[-1])})
 
 
-@pytest.fixture(scope="module")
-def plan(states):
+def make_plan(states) -> SimpleNamespace:
     """The requests of one uninterrupted push of the new version, through the proxy."""
     folder = states.root / "dry"
     shutil.copytree(states.folder, folder)
@@ -271,32 +273,52 @@ def plan(states):
     return SimpleNamespace(kinds=kinds, points=_kill_points(kinds))
 
 
+@pytest.fixture(scope="module")
+def plan(states):
+    return make_plan(states)
+
+
+def kill_once(states, plan, k: int, when: str, folder: Path) -> SimpleNamespace:
+    """Push the new version over a copy of the old, SIGKILL the server at request *k*
+    (*when*: before or after it reaches the server), restart it, then push again. Returns
+    ``error`` (the push's one-line error, or None when it did not fail), ``problems`` (graphs
+    neither old nor new after the restart) and ``rerun_ok`` (the second push left exactly
+    the new version)."""
+    shutil.copytree(states.folder, folder)
+    server = KillableOxigraph(folder)
+    proxy = KillProxy(server)
+    out = SimpleNamespace(error=None, killed=False, problems=[], rerun_ok=False)
+    try:
+        proxy.reset(server, k, when)
+        ep = Endpoint(proxy.base + "/query", update_url=proxy.base + "/update", attempts=1)
+        try:
+            push(states.new_ds, ep, status=NEW_STATUS)
+        except EndpointError as exc:
+            out.error = str(exc)
+        out.killed = proxy.killed
+        server.start()  # the same folder, after SIGKILL
+        out.problems = [
+            f"kill {when} request {k} ({plan.kinds[k - 1]}): {p}"
+            for p in _check(dump(server.query_url), states)
+        ]
+        push(states.new_ds, _direct(server), status=NEW_STATUS)  # a rerun completes
+        out.rerun_ok = dump(server.query_url) == states.new  # temporary graphs removed
+    finally:
+        proxy.close()
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_killed_push_leaves_each_graph_old_or_new(states, plan, when, tmp_path):
     assert 10 <= len(plan.points) <= 60, plan.points  # bounded, and covers every kind of step
     problems = []
     for k in plan.points:
-        folder = tmp_path / f"k{k}"
-        shutil.copytree(states.folder, folder)
-        server = KillableOxigraph(folder)
-        proxy = KillProxy(server)
-        try:
-            proxy.reset(server, k, when)
-            ep = Endpoint(proxy.base + "/query", update_url=proxy.base + "/update", attempts=1)
-            with pytest.raises(EndpointError) as err:
-                push(states.new_ds, ep, status=NEW_STATUS)
-            assert proxy.killed and "\n" not in str(err.value), (k, str(err.value))
-            server.start()  # the same folder, after SIGKILL
-            held = dump(server.query_url)
-            problems += [
-                f"kill {when} request {k} ({plan.kinds[k - 1]}): {p}" for p in _check(held, states)
-            ]
-            push(states.new_ds, _direct(server), status=NEW_STATUS)  # a rerun completes
-            assert dump(server.query_url) == states.new, k  # temporary graphs removed
-        finally:
-            proxy.close()
-            server.stop()
-            shutil.rmtree(folder, ignore_errors=True)
+        got = kill_once(states, plan, k, when, tmp_path / f"k{k}")
+        assert got.killed and got.error and "\n" not in got.error, (k, got.error)
+        assert got.rerun_ok, k
+        problems += got.problems
     assert not problems, "\n".join(problems)
 
 
