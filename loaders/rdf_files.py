@@ -282,6 +282,45 @@ def _parse_error(exc: Exception, text: str, fmt: str, sink: ErrorSink) -> None:
     sink.add(line, None, f"not valid {fmt}: {msg[:300]}")
 
 
+_SUBJECT_AT = re.compile(
+    r"^[ \t]*(<[^>\s]*>|[A-Za-z_][\w.-]*:[^\s;,.]*(?:\.[^\s;,.]+)*|_:\S+)"  # Turtle family
+    r'|"@id"\s*:\s*"([^"]+)"'  # JSON-LD
+    r'|rdf:about\s*=\s*"([^"]+)"',  # RDF/XML
+    re.MULTILINE,
+)
+
+
+def _add_lines(g: Graph, text: str, ds, voc: Vocabulary) -> None:
+    """``okg:line`` for each IRI subject, as a fact file's records have: the first line that
+    writes it as a subject (a Turtle statement starting with it, a JSON-LD ``"@id"``, an
+    RDF/XML ``rdf:about``), in full or with one of the file's prefixes; a subject not found
+    so, or one the file already gives a line, gets none. So a SHACL violation on an RDF file
+    names its line. One pass over the text; a look-up per subject and prefix."""
+    first: dict[str, int] = {}
+    line, pos = 1, 0
+    for m in _SUBJECT_AT.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        token = m.group(1) or m.group(2) or m.group(3)
+        first.setdefault(token, line)
+    if not first:
+        return
+    prefixes = [(str(ns), pfx) for pfx, ns in ds.namespace_manager.namespaces()]
+    prefixes += [(str(OKGD), "okgd"), (str(OKG), "okg")]
+    for subj in set(g.subjects()):
+        if not isinstance(subj, URIRef) or (subj, OKG.line, None) in g:
+            continue
+        iri = str(subj)
+        found = first.get(f"<{iri}>") or first.get(iri)
+        for ns, pfx in prefixes if found is None else ():
+            if ns and iri.startswith(ns):
+                found = first.get(f"{pfx}:{iri[len(ns) :]}")
+                if found:
+                    break
+        if found:
+            g.add((subj, OKG.line, Literal(found)))
+
+
 def _qname(voc: Vocabulary, term) -> str:
     try:
         return voc.qname(term)
@@ -484,6 +523,7 @@ def _read(path: Path, fmt: str, voc: Vocabulary) -> Pending:
             g.add((s, p, o))
     if sink:
         return done()
+    _add_lines(g, text, ds, voc)
     src = source_node(source_id)
     if source:
         mapper = DocumentMapper(voc, str(path))

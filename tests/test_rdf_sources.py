@@ -212,3 +212,31 @@ def test_sidecar_errors_name_the_sidecar(tmp_path):
     path = _ttl(tmp_path, "bad.ttl", "okgd:b a okg:Firm .\n")
     errs = {(e.file.rsplit("/", 1)[-1], e.line, e.field) for e in _errors(path)}
     assert errs == {("bad.source.yaml", 2, "source.id"), ("bad.source.yaml", 5, "extra")}
+
+
+def test_shacl_errors_on_an_rdf_file_name_the_subjects_line(tmp_path, kg):
+    (tmp_path / "lines.source.yaml").write_text(
+        "source:\n  id: lines\n  title: L\n  language: en\n", encoding="utf-8"
+    )
+    path = _ttl(
+        tmp_path,
+        "lines.ttl",
+        "\nokgd:named a okg:Firm ;\n  okg:country <https://w3id.org/okg/id/country/MA> .\n"
+        "<https://w3id.org/okg/id/unnamed> a okg:Firm .\n",
+    )
+    with pytest.raises(LoadError) as exc:
+        kg.load([path])
+    label = [e for e in exc.value.errors if e.field == "label"]
+    assert {(e.file, e.line) for e in label} >= {(str(path), 5), (str(path), 7)}, label
+    assert {e.line for e in exc.value.errors} != {None}
+
+
+def test_an_rdf_subject_gets_the_line_that_first_writes_it(tmp_path):
+    from okg.terms.namespaces import OKG, OKGD
+
+    (tmp_path / "l2.source.yaml").write_text(
+        "source:\n  id: l2\n  title: L\n  language: en\n", encoding="utf-8"
+    )
+    path = _ttl(tmp_path, "l2.ttl", 'okgd:a okg:note "x" .\n\nokgd:a okg:note "y" .\n')
+    (bundle,) = read_files([path], raise_on_error=False)
+    assert bundle.graph.value(OKGD["a"], OKG.line).toPython() == 4  # after 3 prefix lines
