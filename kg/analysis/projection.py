@@ -598,7 +598,11 @@ def _ours(v) -> bool:
 
 
 def _frozen(v) -> bool:
-    params = getattr(type(v), "__dataclass_params__", None)
+    return _frozen_type(type(v))
+
+
+def _frozen_type(t: type) -> bool:
+    params = getattr(t, "__dataclass_params__", None)
     return params is not None and params.frozen
 
 
@@ -666,11 +670,12 @@ class _Writer:
         """
         index = self.index
         present = [v for v in values if v is not _MISSING]
-        if present and all(v is None or (type(v) is str and v in index) for v in present):
+        types = set(map(type, present))
+        if present and types <= {str, type(None)} and index.keys() >= set(present) - {None}:
             return {
                 "ref": [_ABSENT if v is _MISSING else -1 if v is None else index[v] for v in values]
             }
-        if all(isinstance(v, _IMMUTABLE) or _frozen(v) for v in present):
+        if all(t in _IMMUTABLE or _frozen_type(t) for t in types):
             table = self.shared
             try:
                 idx = [
