@@ -94,9 +94,9 @@ def read_files(
 def source_id_line(file: str, source_id: str) -> tuple[str, int, str]:
     """Where *file*'s source id is written: (file, line, note). The line of the ``id:`` key of
     the ``source:`` block, in the file itself (a YAML fact file) or in its ``FILE.source.yaml``
-    sidecar (CSV and RDF files), when that key holds *source_id*. An id the loader derives (an
-    RDF file without a sidecar: from the file name; an OCDS package; a CSV mapping file's block)
-    is shown at line 1 of *file*, the note saying so.
+    sidecar (CSV and RDF files) or a CSV's ``FILE.mapping.yaml``, when that key holds
+    *source_id*. An id the loader derives (an RDF file without a sidecar: from the file name; an
+    OCDS package) is shown at line 1 of *file*, the note saying so.
 
     >>> source_id_line("nowhere.ttl", "rdf:nowhere.ttl")
     ('nowhere.ttl', 1, ' (derived by its loader, not written in a source: block)')
@@ -106,7 +106,10 @@ def source_id_line(file: str, source_id: str) -> tuple[str, int, str]:
 
     path = Path(file)
     candidates = [path] if path.suffix.lower() in (".yaml", ".yml") else []
-    candidates.append(path.with_name(path.name[: -len(path.suffix) or None] + ".source.yaml"))
+    stem = path.name[: -len(path.suffix) or None]
+    candidates.append(path.with_name(stem + ".source.yaml"))
+    if path.suffix.lower() == ".csv":  # a registry CSV's source block may sit in its mapping
+        candidates.append(path.with_name(stem + ".mapping.yaml"))
     for cand in candidates:
         if not cand.is_file():
             continue

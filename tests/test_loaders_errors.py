@@ -352,3 +352,25 @@ def test_duplicate_source_id_names_both_files_and_lines(tmp_path):
     assert (err.file, err.line) == (str(b), 5)
     assert f"also used by {a} (line 2)" in err.message
     assert str(err).startswith(f"{b}:5: [source.id] ")
+
+
+def test_duplicate_source_id_in_a_csv_mapping_names_the_mapping_line(tmp_path):
+    """A registry CSV's source block may sit in its FILE.mapping.yaml: the duplicate id is shown
+    at the line of that block's id: key, not as 'derived by its loader'."""
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures" / "registry"
+    for name in ("etablissements.csv", "etablissements.mapping.yaml"):
+        shutil.copy(fixtures / name, tmp_path / name)
+    mapping = tmp_path / "etablissements.mapping.yaml"
+    source_id = "registry-fixture-etablissements"
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        f"okg: 1\nsource:\n  id: {source_id}\n  title: T\n  language: en\nfacts: []\n",
+        encoding="utf-8",
+    )
+    (err,) = [
+        e for e in errors_of([other, tmp_path / "etablissements.csv"]) if e.field == "source.id"
+    ]
+    assert (err.file, err.line) == (str(mapping), line_of(mapping, f"id: {source_id}"))
+    assert "derived by its loader" not in err.message
