@@ -181,3 +181,15 @@ def test_the_cache_round_trips_any_graph_of_these_values(nodes, edges, graph):
     for x, y in zip(H.nodes(data=True), G.nodes(data=True), strict=True):
         for a in y[1]:
             assert type(x[1][a]) is type(y[1][a])
+
+
+def test_the_lean_scope_rows_equal_the_shared_scope_query(kg):
+    """The projection reads conflict scopes with three lean SELECTs joined in Python; they give
+    the rows of okg.figures.claims.Q_SCOPES (the one shared definition) exactly."""
+    from okg.analysis.projection import scope_rows, select
+    from okg.figures.claims import Q_SCOPES, scopes_from_rows
+
+    shared = set(select(kg, Q_SCOPES))
+    lean = scope_rows(kg)
+    assert shared and len(lean) == len(set(lean)) and set(lean) == shared
+    assert scopes_from_rows(lean) == scopes_from_rows(shared)
