@@ -223,7 +223,7 @@ class CannedQuery:
     def label_columns(self) -> list[str]:
         """Header columns okg fills with the label of the ``X_iri`` column (not projected).
 
-        >>> parse_query("x", "# columns: a, a_iri, n\nSELECT ?a ?n {}").label_columns()
+        >>> parse_query("x", "# columns: a, a_iri, n\\nSELECT ?a ?n {}").label_columns()
         ['a']
         """
         return [c for c in self.columns if f"{c}_iri" in self.columns]
@@ -374,6 +374,33 @@ def _file_position(message: str, offset: int, where: str) -> str:
     return f"{where}:{line}:{col}: syntax error: {what}"
 
 
+def _select(target, text: str, name: str) -> Rows:
+    return target.backend.select(text) if hasattr(target, "backend") else target.select(text, name)
+
+
+def _resolve_id(target, raw: str, iri, name: str):
+    """*iri* when the store has it; else the one node whose IRI ends in ``/raw`` (a fact id
+    given without its source, as ``okg impact`` takes it); QueryError when several do."""
+    from okg.store.sparql import term_to_sparql
+    from rdflib import Literal
+
+    if _select(target, f"SELECT ?p WHERE {{ {term_to_sparql(iri)} ?p ?o }} LIMIT 1", name).rows:
+        return iri
+    suffix = term_to_sparql(Literal("/" + raw))
+    rows = _select(
+        target,
+        "SELECT DISTINCT ?x WHERE { ?x a ?t . "
+        'FILTER(STRSTARTS(STR(?x), "https://w3id.org/okg/id/") '
+        f"&& STRENDS(STR(?x), {suffix})) }} ORDER BY ?x LIMIT 6",
+        name,
+    ).rows
+    if len(rows) > 1:
+        found = ", ".join(str(r[0]).removeprefix("https://w3id.org/okg/id/") for r in rows[:5])
+        raise QueryError(f"parameter '{name}': {raw!r} is ambiguous: {found}; give SOURCE/ID")
+    return rows[0][0] if rows else iri
+
+
+_ABSOLUTE = re.compile(r"^https?://\S+$")
 LABEL_CHUNK = 500
 """IRIs per label look-up query (each a bound VALUES block)."""
 
@@ -390,10 +417,7 @@ def _labels_of(target, iris: list) -> dict[str, dict[str | None, str]]:
             f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {chunk} }} "
             "?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
         )
-        if hasattr(target, "backend"):
-            rows = target.backend.select(text)
-        else:  # an endpoint
-            rows = target.select(text, "labels")
+        rows = _select(target, text, "labels")
         for x, lit in sorted(rows.rows, key=lambda r: (str(r[0]), str(r[1]))):
             tag = getattr(lit, "language", None) or None
             found.setdefault(str(x), {}).setdefault(tag, str(lit))
@@ -418,7 +442,18 @@ def _with_labels(target, q: CannedQuery, rows: Rows, lang: str) -> Rows:
     index = {c: names.get(c, names.get(c.removesuffix("_iri"))) for c in plain}
     if None in index.values() or len(set(index.values())) != len(plain):
         index = {c: i for i, c in enumerate(plain)}
-    values = {r[index[f"{c}_iri"]] for r in rows.rows for c in labelled}
+    # an _iri column holds IRIs; a server that returns one as a plain string (Virtuoso 7.2 does
+    # for IRI() of an aggregate) is read as the IRI it spells
+    iri_at = {index[f"{c}_iri"] for c in labelled}
+    fixed = [
+        tuple(
+            URIRef(str(v)) if i in iri_at and isinstance(v, Literal) and _ABSOLUTE.match(v) else v
+            for i, v in enumerate(r)
+        )
+        for r in rows.rows
+    ]
+    rows = Rows(list(rows.columns), fixed)
+    values = {r[i] for r in rows.rows for i in iri_at}
     iris = sorted((x for x in values if isinstance(x, URIRef)), key=str)
     found = _labels_of(target, iris) if iris else {}
 
@@ -520,6 +555,10 @@ def run_query(
             "and DESCRIBE queries only (the store is changed by okg build and okg remove)"
         )
     terms = q.terms(params or {}, lang)
+    for p in q.params:  # a fact id without its source (fr-ban-vote) names the one node it ends
+        raw = (params or {}).get(p.name)
+        if p.type == "entity" and raw and "/" not in raw and p.name in terms:
+            terms[p.name] = _resolve_id(target, raw, terms[p.name], p.name)
     label_lang = str(terms["lang"]) if "lang" in terms else lang
     prologue = sparql_prologue()
     try:

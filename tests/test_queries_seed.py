@@ -193,18 +193,6 @@ def test_downstream_of_the_relocation(queries_seed_kg):
     assert "Moroccan export-oriented call centres" in {r["node"] for r in ban}
 
 
-def test_downstream_path_matches_the_ontology_impact_flow(queries_seed_kg):
-    text = resolve("downstream").text
-    rows = queries_seed_kg.query("SELECT DISTINCT ?p ?d WHERE { ?p okg:impactFlow ?d }").rows
-    expected = set()
-    for p, d in rows:
-        local = "okg:" + str(p).split("#")[1]
-        expected.add(local if str(d).endswith("Outbound") else "^" + local)
-    path = text[text.index("?event (") + 8 : text.index(")+ ?node")]
-    used = {t.strip() for t in path.replace("\n", " ").split("|")}
-    assert used == expected
-
-
 def test_sector_overview(queries_seed_kg):
     rows = {r["nace"]: r for r in rows_of(queries_seed_kg, "sector-overview")}
     cc = rows["82.20"]
