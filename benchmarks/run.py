@@ -14,11 +14,15 @@ each other's memory:
 * ``rdflib``: the same build (parse, derive, checks) and the same queries on rdflib's in-memory
   store, each query in a forked child killed after the time-out (shown as "> T s").
 
-At the smallest size the standard path (``okg build`` of YAML fact files with pyshacl) is timed
-too. Results go to benchmarks/results.json and benchmarks/RESULTS.md.
+Up to ``--standard-max`` (default 10^6) the standard path is timed too: ``okg build`` of the
+same graph written as YAML fact files (loader, shapes compiled to SPARQL, derive), as a user runs
+it, with its wall time, CPU time and peak RSS, and the load-path goals (10^5 triples < 6 s, 10^6 <
+60 s, peak < 1.5 GiB) recorded as met or missed. Results go to benchmarks/results.json and
+benchmarks/RESULTS.md.
 
     python benchmarks/run.py                      # 10^4, 10^5, 10^6
     python benchmarks/run.py --sizes 10000 --reps 2 --out-dir /tmp/b   # the smoke test
+    python benchmarks/run.py --only build --sizes 10000 100000   # just okg build, to stdout
 """
 
 from __future__ import annotations
@@ -384,16 +388,116 @@ def spawn_worker(engine: str, nq: Path, store: Path, reps: int, timeout: float) 
     return res
 
 
-def standard_build(docs, folder: Path) -> dict:
-    """``okg build`` of the YAML fact files (loader + pyshacl + derive), wall time."""
+# The goals of the standard load path (issue 13, item 1), on the benchmark machine.
+BUILD_GOALS = ((100_000, 6.0), (1_000_000, 60.0))
+BUILD_PEAK_GOAL_MB = 1.5 * 1024
+
+
+def run_measured(args: list[str], timeout: float) -> dict:
+    """Run ``okg ARGS`` as a child: wall seconds, CPU seconds (user + system) and peak RSS of
+    that child alone (``os.wait4``), or the time-out it passed (then killed, no figures)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(OKG + args, stdout=out, stderr=err, cwd=ROOT)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                return {"seconds": None, "timeout_s": timeout, "ok": False}
+            time.sleep(0.05)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        res = {
+            "seconds": wall,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024,
+            "ok": proc.returncode == 0,
+        }
+        if proc.returncode:
+            err.seek(0)
+            lines = err.read().decode("utf-8", "replace").strip().splitlines() or ["?"]
+            res["error"] = lines[-1][:300]
+    return res
+
+
+def build_goals(triples: int, m: dict) -> list[dict]:
+    """The load-path goals that apply at *triples* (the nearest size class), met or missed.
+
+    >>> build_goals(100_032, {"seconds": 5.0, "peak_rss_mb": 400, "ok": True})
+    [{'goal': '10^5 triples in < 6 s', 'met': True}, {'goal': 'peak RSS < 1.5 GiB', 'met': True}]
+    >>> [g["met"] for g in build_goals(1_000_004, {"seconds": None, "timeout_s": 1800})]
+    [False, False]
+    """
+    out = []
+    for size, limit in BUILD_GOALS:
+        if size / 2 <= triples < size * 5:
+            done = m.get("ok") and m.get("seconds") is not None
+            exp = len(str(size)) - 1
+            goal = f"10^{exp} triples in < {limit:g} s"
+            out.append({"goal": goal, "met": bool(done and m["seconds"] < limit)})
+    peak = m.get("peak_rss_mb")
+    out.append(
+        {"goal": "peak RSS < 1.5 GiB", "met": peak is not None and peak < BUILD_PEAK_GOAL_MB}
+    )
+    return out
+
+
+def standard_build(docs, folder: Path, timeout: float = 1800) -> dict:
+    """``okg build`` of the YAML fact files (loader, compiled shapes, derive) into a new
+    on-disk store: wall, CPU, peak RSS, and the goals met or missed."""
     yaml_dir = folder / "yaml"
     shutil.rmtree(yaml_dir, ignore_errors=True)
     write_yaml(docs, yaml_dir)
     store = folder / "standard-store"
     shutil.rmtree(store, ignore_errors=True)
-    res = run_cli(["build", str(yaml_dir), "--store", str(store)], 1800)
+    res = run_measured(["build", str(yaml_dir), "--store", str(store)], timeout)
     res["files"] = len(docs)
+    res["triples"] = sum(d.triples for d in docs)
+    res["load_average_before"] = os.getloadavg()
+    res["goals"] = build_goals(res["triples"], res)
+    shutil.rmtree(store, ignore_errors=True)
     return res
+
+
+def run_build_only(args: argparse.Namespace) -> dict:
+    """``--only build``: the standard ``okg build`` at each size, printed and written to
+    OUT_DIR/standard-build.json (RESULTS.md is left alone)."""
+    work = args.work_dir
+    work.mkdir(parents=True, exist_ok=True)
+    results = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "machine": machine(),
+        "seed": args.seed,
+        "sizes": [],
+    }
+    for size in args.sizes:
+        folder = work / f"size-{size}"
+        folder.mkdir(exist_ok=True)
+        docs = generate(size, args.seed)
+        res = standard_build(docs, folder, args.build_timeout)
+        del docs
+        results["sizes"].append({"target": size, "standard_build": res})
+        goals = "; ".join(f"{g['goal']}: {'met' if g['met'] else 'missed'}" for g in res["goals"])
+        wall = f"{res['seconds']:.1f} s" if res.get("seconds") else f"> {res['timeout_s']:g} s"
+        cpu = f"{res['cpu_s']:.1f} s CPU" if "cpu_s" in res else "no CPU figure"
+        peak = f"{res['peak_rss_mb']:.0f} MiB peak" if "peak_rss_mb" in res else ""
+        fail = "" if res.get("ok") else f" FAILED: {res.get('error', 'timed out')}"
+        print(
+            f"{res['triples']:,} triples, {res['files']} files: {wall}, {cpu}, {peak}; "
+            f"load {res['load_average_before'][0]:.1f}; {goals}{fail}",
+            flush=True,
+        )
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    (args.out_dir / "standard-build.json").write_text(json.dumps(results, indent=1, default=str))
+    return results
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -424,7 +528,7 @@ def run(args: argparse.Namespace) -> dict:
             "generate_s": time.perf_counter() - t0,
         }
         if size <= args.standard_max:
-            entry["standard_build"] = standard_build(docs, folder)
+            entry["standard_build"] = standard_build(docs, folder, args.build_timeout)
         del docs
         entry["load_average_before"] = os.getloadavg()
         for engine in ENGINES:
@@ -449,8 +553,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--standard-max",
         type=int,
-        default=10_000,
+        default=1_000_000,
         help="also time okg build of YAML fact files up to this size",
+    )
+    ap.add_argument(
+        "--only",
+        choices=["build"],
+        help="run one part only: build = the standard okg build of fact files (no workers, "
+        "RESULTS.md left alone; writes OUT_DIR/standard-build.json)",
+    )
+    ap.add_argument(
+        "--build-timeout", type=float, default=1800.0, help="time-out of one okg build, seconds"
     )
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/okg-bench"))
     ap.add_argument("--out-dir", type=Path, default=HERE)
@@ -465,6 +578,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.huge:
         args.sizes = [*args.sizes, 10_000_000]
+    if args.only == "build":
+        run_build_only(args)
+        return
     run(args)
 
 

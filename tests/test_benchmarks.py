@@ -396,3 +396,32 @@ def test_benchmark_docstring_examples(name):
 
     failed, tried = doctest.testmod(importlib.import_module(name))
     assert tried > 0 and failed == 0, name
+
+
+def test_only_build_times_the_standard_okg_build_and_states_the_goals(tmp_path):
+    """``--only build``: okg build of generated fact files, wall, CPU and peak RSS of that
+    command, the goals met or missed, whatever the speed; RESULTS.md is not written."""
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--only",
+        "build",
+        "--sizes",
+        "2000",
+        "--work-dir",
+        str(tmp_path / "work"),
+        "--out-dir",
+        str(out),
+    ]
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    res = json.loads((out / "standard-build.json").read_text())
+    (entry,) = res["sizes"]
+    b = entry["standard_build"]
+    assert b["ok"], b
+    assert b["seconds"] > 0 and b["cpu_s"] > 0 and b["peak_rss_mb"] > 0
+    assert b["files"] > 0 and b["triples"] >= 2000
+    assert [g["goal"] for g in b["goals"]] == ["peak RSS < 1.5 GiB"]
+    assert f"{b['triples']:,} triples" in p.stdout
+    assert not (out / "RESULTS.md").exists()

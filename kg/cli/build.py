@@ -98,6 +98,7 @@ def register(app: typer.Typer) -> None:
                     paths,
                     check_shapes=not no_shapes,
                     shapes=shapes,
+                    keep_graphs=False,
                     progress=lambda msg: progress.update(task, description=msg, advance=1),
                 )
             except LoadError as exc:
@@ -107,7 +108,8 @@ def register(app: typer.Typer) -> None:
             progress.advance(task)
         for b in bundles:
             console.print(
-                f"loaded {b.source_id}: {len(b.graph)} triples from {b.file}", markup=False
+                f"loaded {b.source_id}: {kg.loaded[b.source_id]} triples from {b.file}",
+                markup=False,
             )
         from okg.render.store import stats_tables
 

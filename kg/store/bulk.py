@@ -1,11 +1,12 @@
-"""The fast path for big RDF input: bulk load N-Quads, derive natively, check with SPARQL.
+"""The fast path for big RDF input: bulk load N-Quads, derive in memory, check with SPARQL.
 
-``KnowledgeGraph.load`` reads fact files through rdflib and checks them with pyshacl, which is
-right for hand-written fact files and far too slow for a registry of a million triples. This
-path takes N-Quads that already carry the loader's shapes (one named graph per source, as
+``KnowledgeGraph.load`` (``okg build``) reads fact files through the loaders, with their
+line-and-field checks, and stages them as native quads in memory; this path skips the loaders. It
+takes N-Quads that already carry the loader's shapes (one named graph per source, as
 ``okg export --format nquads`` or ``benchmarks/generate.py`` write them), loads them with
-Oxigraph's bulk loader, runs the derive rules inside the engine, and then checks the whole
-store with the SHACL shapes of the core and of the sector modules, compiled to SPARQL by
+Oxigraph's bulk loader, runs the derive rules inside the engine (on an in-memory copy, as
+``okg build`` does, the derived graph written once), and then checks the whole store (that
+in-memory copy) with the SHACL shapes of the core and of the sector modules, compiled to SPARQL by
 ``okg.store.shapes_sparql`` (the same shapes pyshacl checks in ``okg build``), and with the
 loader's reference check (every object of a typed relation has the type its range asks).
 Each problem is mapped back to its source graph, and to its fact file and line when the
@@ -139,6 +140,13 @@ def integrity_problems(kg: KnowledgeGraph, limit: int = 20) -> list[Problem]:
     return out
 
 
+def _view(kg: KnowledgeGraph, store: ox.Store) -> KnowledgeGraph:
+    """A read view of *kg* over another pyoxigraph store (the in-memory copy derive ran on)."""
+    backend = OxigraphBackend(None)
+    backend.store = store
+    return KnowledgeGraph(backend, kg.voc)
+
+
 def _short(voc: Vocabulary, shape: str) -> str:
     """A shape's name for a report line: its qname, else its fragment (ContractShape)."""
     if not shape.startswith("http"):
@@ -256,13 +264,14 @@ def bulk_load(kg: KnowledgeGraph, inputs: list[Path | bytes], check: bool = True
     kill_point("bulk-loaded")
     t0 = time.perf_counter()
     kg.mark_incomplete(BULK)  # rewrites the status graph, whatever the input put in it
-    derive_native(kg)
+    work = kg.derive(keep=True)
     report.seconds["derive"] = time.perf_counter() - t0
     kill_point("bulk-derived")
     if check:
         t0 = time.perf_counter()
-        report.problems = integrity_problems(kg)
+        report.problems = integrity_problems(_view(kg, work) if work is not None else kg)
         report.seconds["check"] = time.perf_counter() - t0
+    del work
     if not report.problems:
         kg.mark_complete()
     return report

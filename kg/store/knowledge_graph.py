@@ -199,6 +199,8 @@ class KnowledgeGraph:
     def __init__(self, backend: Backend, voc: Vocabulary | None = None):
         self.backend = backend
         self._voc = voc
+        self.loaded: dict[str | None, int] = {}
+        """Triples written per source id by the last :meth:`load`."""
 
     @classmethod
     def open(
@@ -354,8 +356,13 @@ class KnowledgeGraph:
         check_shapes: bool = True,
         progress: Callable[[str], None] | None = None,
         shapes: str = "engine",
+        keep_graphs: bool = True,
     ) -> list[SourceBundle]:
         """Check every file (and the shapes), then replace each source's graph; all or nothing.
+
+        The triples written per source are in :attr:`loaded`. With ``keep_graphs=False`` the
+        returned bundles' rdflib graphs are emptied once the sources are staged and checked
+        (``okg build``: the memory goes to the write and the derive).
 
         *shapes*: ``engine`` (the SHACL shapes of the core and of every sector module compiled
         to SPARQL and run by Oxigraph) or ``pyshacl`` (the reference; slower).
@@ -388,6 +395,13 @@ class KnowledgeGraph:
             )
             if violations:
                 raise LoadError(violations)
+        self.loaded = {b.source_id: len(b.graph) for b in bundles}
+        if stage is not None and not keep_graphs:
+            import gc
+
+            for b in bundles:
+                b.graph = Graph()
+            gc.collect()
         if progress:
             progress(f"writing {len(bundles)} source graph(s)")
         drop: list[URIRef] = []
@@ -462,7 +476,9 @@ class KnowledgeGraph:
         self.derive()
         return True
 
-    def derive(self, work: ox.Store | None = None, fresh: Iterable[str] = ()) -> None:
+    def derive(
+        self, work: ox.Store | None = None, fresh: Iterable[str] = (), keep: bool = False
+    ) -> ox.Store | None:
         """Recompute the derived graph from the CONSTRUCT rules in queries/derive/ (in file order).
 
         Each rule reads the union of all graphs, including what earlier rules derived. The store
@@ -472,7 +488,9 @@ class KnowledgeGraph:
         On Oxigraph the rules run in memory: on the store itself when it is in memory, else on
         an in-memory copy of the store (*work*, when given, already holds the graphs *fresh*,
         written from it with their blank nodes), and the derived graph is then written to disk
-        in one bulk step. Terms stay pyoxigraph's from the query to the store.
+        in one bulk step. Terms stay pyoxigraph's from the query to the store. With *keep*,
+        the in-memory store the rules ran on (the whole store, derived graph included) is
+        returned, for checks that read it faster than the disk.
         """
         self._replace({}, drop=[DERIVED_GRAPH], pending=self._pending_at_least(DERIVE))
         kill_point("derive-dropped")
@@ -505,6 +523,7 @@ class KnowledgeGraph:
         kill_point("derived")
         if self.status().pending == DERIVE:
             self.mark_complete()
+        return work if keep and self._native() else None
 
     def _working_copy(self, work: ox.Store | None, fresh: set[str]) -> ox.Store:
         """An in-memory copy of the on-disk store but its derived graph, for the derive rules.
