@@ -10,7 +10,9 @@ Crash safety (docs/reliability.md): every write goes through one SPARQL Update r
 rewrites the status graph (``graph/status``: ``okg:storeState``, ``okg:storeVersion``,
 ``okg:pendingOperation``); replacing sources or the ontology is one transaction, and the derived
 graph, which is rebuilt in several steps, is bracketed by the status: incomplete first, complete
-last. Commands other than ``build`` and ``bulk-load`` refuse an incomplete store in one line;
+last. On disk, source graphs the store does not hold yet (nothing to lose) are written by the bulk
+writer outside a transaction, after the status says ``load`` and lists them; an interrupted one is
+rolled back by the next writer, which drops exactly those graphs. Commands other than ``build`` and ``bulk-load`` refuse an incomplete store in one line;
 those two repair it.
 
 >>> kg.status().state, kg.status().version > 0
