@@ -173,6 +173,7 @@ def write_report(results: dict, path: Path) -> None:
                 mem = e.get("oxigraph-memory", {}).get("queries", {}).get(n)
                 cells.append(f"{_q(ox)} / {_q(mem)} / {_q(rd)} / {_ratio(ox, rd)}")
             L.append(f"| {n} | " + " | ".join(cells) + " |")
+    L += _servers(sizes)
     L += ["", "## Impact, analyze, viz (okg only)", ""]
     L += [
         "In process: `okg.analysis.impact.run_impact` (cold: projection cache removed; warm: median). "
@@ -241,6 +242,107 @@ def write_report(results: dict, path: Path) -> None:
     if NOTES.exists():
         L += ["", NOTES.read_text(encoding="utf-8").strip()]
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+SERVERS = (("oxigraph", "Oxigraph server"), ("virtuoso", "Virtuoso"))
+
+
+def _sq(m: dict | None, embedded: dict | None) -> str:
+    """A server's cell: :func:`_q`, and the rows when they differ from the embedded store's.
+
+    >>> _sq({"median_s": 0.5, "runs": [0.5], "rows": 3}, {"median_s": 0.1, "rows": 4})
+    '0.500 s (3 rows, embedded 4)'
+    >>> _sq({"median_s": 0.5, "runs": [0.5], "rows": 4}, {"median_s": 0.1, "rows": 4})
+    '0.500 s'
+    >>> _sq({"median_s": None, "runs": [], "rows": None, "error": "EndpointError: query q: "
+    ...      "HTTP 500 Error: too costly. SPARQL query: SELECT ?a {?a <p>|<q> ?b}"}, None)
+    'failed (500 Error: too costly.)'
+    """
+    if m and m.get("median_s") is None and m.get("error") and not m.get("timeout_s"):
+        # the server's own words, without the query it echoes (a table cell holds no "|")
+        why = m["error"].split("SPARQL query:")[0].strip()
+        why = why.split(": HTTP ", 1)[-1] if ": HTTP " in why else why
+        return "failed (" + why[-160:].replace("|", "\\|") + ")"
+    cell = _q(m)
+    if m and embedded and m.get("median_s") is not None and embedded.get("rows") is not None:
+        if m.get("rows") != embedded["rows"]:
+            cell += f" ({m['rows']} rows, embedded {embedded['rows']})"
+    return cell
+
+
+def _servers(sizes: list[dict]) -> list[str]:
+    """The section "Canned queries on SPARQL servers": per size, embedded on-disk / Oxigraph
+    server / Virtuoso, from each entry's ``servers`` part (benchmarks/servers.py)."""
+    L = ["", "## Canned queries on SPARQL servers (median latency)", ""]
+    run = [e for e in sizes if e.get("servers")]
+    if not run:
+        L.append(
+            "The servers were not run (no `servers` part in results.json; "
+            "benchmarks/servers.py times them)."
+        )
+        return L
+    versions = sorted(
+        {
+            e["servers"][k]["version"]
+            for e in run
+            for k, _ in SERVERS
+            if e["servers"].get(k, {}).get("version")
+        }
+    )
+    s0 = run[0]["servers"]
+    L += [
+        "The same store's quads (vocabulary, sources, derived graphs) loaded into each server on "
+        "127.0.0.1 (Oxigraph: `oxigraph load`, then `oxigraph serve --union-default-graph`; "
+        "Virtuoso: a fresh database, its bulk loader `ld_dir` + `rdf_loader_run()`), every canned "
+        "query with its default parameters through `okg.queries.canned.run_query` on an "
+        f"`Endpoint`, median of up to {s0.get('reps', '?')} runs, client time-out "
+        f"{s0.get('timeout_s', 0):g} s (the servers' own {s0.get('server_timeout_s', 0):g} s). "
+        "Embedded on-disk: the okg column of the table above. Rows are shown where a server "
+        "answered another number of rows than the embedded store. "
+        f"Versions: {', '.join(versions) or '–'}.",
+        "",
+        "| data triples | quads loaded | export | Oxigraph load | Virtuoso load |",
+        "|---|---|---|---|---|",
+    ]
+    for e in run:
+        s = e["servers"]
+        loads = []
+        for k, _ in SERVERS:
+            r = s.get(k, {})
+            if "load_s" in r:
+                loads.append(f"{_s(r['load_s'])} s")
+            elif r.get("missing"):
+                loads.append(f"not run ({r['missing']})")
+            else:
+                loads.append(f"failed ({r.get('error') or s.get('error', '?')})")
+        L.append(
+            f"| {e['data_triples']:,} | {s.get('quads', 0):,} | {_s(s.get('export_s'))} s | "
+            + " | ".join(loads)
+            + " |"
+        )
+    names = sorted(
+        {q for e in run for k, _ in SERVERS for q in e["servers"].get(k, {}).get("queries", {})}
+    )
+    head = " | ".join(
+        f"{e['data_triples']:,}: embedded on-disk / " + " / ".join(label for _, label in SERVERS)
+        for e in run
+    )
+    L += ["", f"| query | {head} |", "|---|" + "---|" * len(run)]
+    for n in names:
+        cells = []
+        for e in run:
+            emb = e.get("oxigraph", {}).get("queries", {}).get(n)
+            cells.append(
+                " / ".join(
+                    [_q(emb)]
+                    + [
+                        _sq(e["servers"].get(k, {}).get("queries", {}).get(n), emb)
+                        for k, _ in SERVERS
+                    ]
+                )
+            )
+        L.append(f"| {n} | " + " | ".join(cells) + " |")
+    return L
 
 
 def _targets(e: dict) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -425,3 +426,70 @@ def test_only_build_times_the_standard_okg_build_and_states_the_goals(tmp_path):
     assert [g["goal"] for g in b["goals"]] == ["peak RSS < 1.5 GiB"]
     assert f"{b['triples']:,} triples" in p.stdout
     assert not (out / "RESULTS.md").exists()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "engines",
+    [
+        ("oxigraph",),
+        pytest.param(
+            ("oxigraph", "virtuoso"),
+            marks=pytest.mark.skipif(
+                not os.environ.get("OKG_BENCH_VIRTUOSO"),
+                reason="Virtuoso takes ~5 s to start: set OKG_BENCH_VIRTUOSO=1",
+            ),
+        ),
+    ],
+)
+def test_servers_time_every_canned_query_or_record_its_time_out(voc, tmp_path, engines):
+    """benchmarks/servers.py on a tiny graph, one run per query: every canned query has a
+    figure or the time-out it passed, the load time and version are recorded, the servers are
+    stopped and RESULTS.md gets its section, whatever the speed."""
+    from okg.queries.canned import catalog
+
+    servers = importlib.import_module("benchmarks.servers")
+    nq = tmp_path / "g.nq"
+    write_nquads(generate(2_000, seed=4, voc=voc), nq, voc)
+    res = servers.time_servers(nq, tmp_path / "work", reps=1, timeout=1.0, engines=engines)
+    assert "error" not in res, res
+    assert res["quads"] > 2_000 and res["timeout_s"] == 1.0
+    for engine in engines:
+        r = res[engine]
+        assert set(r) >= {"version", "load_s", "start_s", "queries"}, r
+        assert r["load_s"] > 0 and r["version"]
+        assert set(r["queries"]) == set(catalog()), engine
+        for name, m in r["queries"].items():
+            if engine == "virtuoso" and "error" in m:  # e.g. its planner's cost limit: recorded
+                assert m["median_s"] is None and m["error"], (name, m)
+                continue
+            _measured_or_timed_out(m, 1.0, f"{engine} {name}")
+            assert m["median_s"] is None or m["rows"] >= 0
+    assert not list((tmp_path / "work").glob("server-*"))
+    for proc in Path("/proc").glob("[0-9]*/cmdline"):  # no server of this test is left running
+        try:
+            assert str(tmp_path) not in proc.read_bytes().decode(errors="replace"), proc
+        except OSError:
+            pass
+    write_report = importlib.import_module("benchmarks.report").write_report
+    results = {
+        "date": "2026-12-02 10:00 UTC",
+        "command": "python benchmarks/run.py",
+        "machine": {k: "x" for k in ("cpu", "os", "python", "pyoxigraph", "rdflib", "networkx")}
+        | {"cores": 2, "memory_gb": 4.0},
+        "seed": 4,
+        "reps": 1,
+        "timeout_s": 1.0,
+        "sizes": [_entry({"median_s": 0.1, "runs": [0.1], "rows": 0})],
+    }
+    path = tmp_path / "RESULTS.md"
+    write_report(results, path)
+    assert "The servers were not run" in path.read_text()
+    results["sizes"][0]["servers"] = res
+    write_report(results, path)
+    text = path.read_text()
+    assert "## Canned queries on SPARQL servers (median latency)" in text
+    assert "embedded on-disk / Oxigraph server / Virtuoso" in text
+    assert res["oxigraph"]["version"] in text
+    for name in catalog():
+        assert f"| {name} |" in text.split("SPARQL servers")[1], name
