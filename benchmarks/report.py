@@ -310,7 +310,8 @@ def _servers(sizes: list[dict]) -> list[str]:
         for k, _ in SERVERS:
             r = s.get(k, {})
             if "load_s" in r:
-                loads.append(f"{_s(r['load_s'])} s")
+                warn = f" ({r['load_warning']})" if r.get("load_warning") else ""
+                loads.append(f"{_s(r['load_s'])} s{warn}")
             elif r.get("missing"):
                 loads.append(f"not run ({r['missing']})")
             else:

@@ -458,6 +458,7 @@ def test_servers_time_every_canned_query_or_record_its_time_out(voc, tmp_path, e
         r = res[engine]
         assert set(r) >= {"version", "load_s", "start_s", "queries"}, r
         assert r["load_s"] > 0 and r["version"]
+        assert r["okg_quads"] == res["okg_quads"] and "load_warning" not in r, r
         assert set(r["queries"]) == set(catalog()), engine
         for name, m in r["queries"].items():
             if engine == "virtuoso" and "error" in m:  # e.g. its planner's cost limit: recorded
