@@ -71,6 +71,19 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
+# libyaml's composer (PyYAML's C extension, when built with it) reads fact files about 5x faster
+# than the pure-Python one and builds the same node tree with the same marks; the safe loader
+# either way (no tags resolved to objects: the tree is only composed, never constructed).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _char_offset(text: str, position: int) -> int:
+    """The character offset of a reader error: libyaml counts UTF-8 bytes, PyYAML characters."""
+    if _LOADER is not yaml.SafeLoader:
+        position = len(text.encode("utf-8")[: max(0, position)].decode("utf-8", "ignore"))
+    return max(0, min(position, len(text)))
+
+
 def _line(node) -> int:
     return node.start_mark.line + 1
 
@@ -79,17 +92,21 @@ def parse_yaml(text: str, limits: Limits | None = None):
     """Parse one YAML document into Map / Seq / Scalar nodes (None for an empty document)."""
     limits = limits or current()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit (1,000 levels)
+            raise YamlSyntaxError(
+                line, f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
+            ) from None
         raise YamlSyntaxError(line, f"malformed YAML: {exc.problem or exc}") from None
     except RecursionError:
         raise YamlSyntaxError(
             None, f"YAML nested too deeply (more than {MAX_DEPTH} levels)"
         ) from None
     except yaml.reader.ReaderError as exc:  # a control character: where is it?
-        line, col = line_col(text, max(0, min(exc.position, len(text))))
+        line, col = line_col(text, _char_offset(text, exc.position))
         raise YamlSyntaxError(
             line, f"character #x{exc.character:04x} at column {col} is not allowed in YAML"
         ) from None
