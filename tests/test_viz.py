@@ -392,3 +392,34 @@ def test_extract_is_the_same_on_both_engines(seed):
         assert [(s.title, s.meta, s.quotes) for s in n.sources] == [
             (s.title, s.meta, s.quotes) for s in m.sources
         ]
+
+
+def test_the_layout_is_the_same_in_every_process():
+    """String hashing is salted per process; the page's positions must not depend on it (a
+    networkx subgraph view listed its nodes in the order of a set: the same store gave a
+    different page from one run to the next)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json\n"
+        "from okg.store import KnowledgeGraph\n"
+        "from okg.terms.resources import data_dir\n"
+        "from okg.viz.layout import layout\n"
+        "from okg.viz.views import network_view\n"
+        "kg = KnowledgeGraph.in_memory(); kg.install_vocabulary()\n"
+        "kg.load(sorted(data_dir().glob('*.yaml')))\n"
+        "v = network_view(kg, include_illustrative=True)\n"
+        "pos = layout(list(v.nodes), [(e.source, e.target) for e in v.edges])\n"
+        "print(json.dumps(pos, sort_keys=True))\n"
+    )
+    outs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        outs.add(done.stdout)
+    assert len(outs) == 1

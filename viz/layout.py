@@ -44,7 +44,7 @@ def layout(
     g.add_nodes_from(sorted(nodes))
     g.add_edges_from((a, b) for a, b in edges if a != b and a in g and b in g)
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
-    placed = [_component(g.subgraph(c), order) for c in comps]
+    placed = [_component(_induced(g, c), order) for c in comps]
     pos = _pack(placed)
     if boxes:  # drawn closer first, then pushed apart as far as their labels need
         pos = separate({k: (x * COMPACT, y * COMPACT) for k, (x, y) in pos.items()}, boxes)
@@ -158,6 +158,20 @@ def separate(
     return {k: (round(x, 1), round(y, 1)) for k, (x, y) in cur.items()}
 
 
+def _induced(g: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """The subgraph of *g* on *nodes*, its nodes in sorted order and its edges in *g*'s order.
+
+    networkx's ``subgraph`` view lists its nodes in the order of a set of them, which changes
+    from one process to the next (string hashing is salted), and spring_layout's result
+    depends on the node order: the same store gave a different page on each run."""
+    keep = sorted(nodes)
+    inside = set(keep)
+    h = nx.Graph()
+    h.add_nodes_from(keep)
+    h.add_edges_from((a, b) for a in keep for b in g.adj[a] if b in inside)
+    return h
+
+
 def _component(
     g: nx.Graph,
     order: Callable[[str], object] | None,
@@ -165,16 +179,16 @@ def _component(
     if len(g) == 1:
         return {next(iter(g)): (0.0, 0.0)}
     if len(g) <= SPRING_LIMIT:
-        return _spring(nx.Graph(g), len(g))
+        return _spring(g, len(g))
     leaves: dict[str, list[str]] = defaultdict(list)
     for x in sorted(g):
         nbrs = list(g.neighbors(x))
         if len(nbrs) == 1 and g.degree(nbrs[0]) > 1:
             leaves[nbrs[0]].append(x)
     leafset = {kid for kids in leaves.values() for kid in kids}
-    core = g.subgraph(x for x in g if x not in leafset)
+    core = _induced(g, [x for x in g if x not in leafset])
     if len(core) <= SPRING_LIMIT:
-        pos = _spring(nx.Graph(core), len(g))
+        pos = _spring(core, len(g))
     else:
         pos = _spiral(sorted(core, key=order or str))
     for parent, kids in leaves.items():
