@@ -11,14 +11,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NOTES = HERE / "notes.md"
 """Hand-written reading of the latest run (why a target is missed, what would fix it)."""
-TARGETS = {
-    "build_s": 15,
-    "build_rss_mb": 1024,
+TARGETS = {  # issue 13, items 1 and 2 (the bulk load of N-Quads is held to the build goals)
+    "build_s": 60,
+    "build_rss_mb": 1.5 * 1024,
     "query_s": 1,
     "ratio": 20,
-    "impact_warm_s": 2,
+    "impact_warm_s": 1,
     "impact_cold_s": 10,
     "viz_s": 5,
+    "analyze_s": 10,
 }
 
 
@@ -129,6 +130,8 @@ def write_report(results: dict, path: Path) -> None:
         for eng in ("oxigraph", "oxigraph-memory", "rdflib"):
             if "error" in e.get(eng, {}):
                 L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
+            if "skipped" in e.get(eng, {}):
+                L.append(f"\n{eng} not run at {e['data_triples']:,} triples: {e[eng]['skipped']}\n")
     L += [
         "",
         "Load average (1, 5, 15 min) of the machine when each size started (the machine is "
@@ -143,14 +146,28 @@ def write_report(results: dict, path: Path) -> None:
     if std:
         L += [
             "",
-            "Standard path for comparison (`okg build` of the same graph as YAML fact files: "
-            "loader, pyshacl, derive; wall time of the command):",
+            "## The standard path: `okg build` of fact files",
             "",
+            "`okg build` of the same graph written as YAML fact files (the loaders with their "
+            "line-and-field checks, the compiled SHACL shapes run by Oxigraph, derive, one write "
+            "to disk): wall time of the command, its CPU time and peak RSS, and the goals of "
+            "issue 13 (10^5 triples < 6 s, 10^6 < 60 s, peak RSS < 1.5 GiB).",
+            "",
+            "| data triples | files | wall | CPU | peak RSS | load average before | goals |",
+            "|---|---|---|---|---|---|---|",
         ]
         for e in std:
+            b = e["standard_build"]
+            goals = "; ".join(
+                f"{g['goal']}: **{'met' if g['met'] else 'MISSED'}**" for g in b.get("goals", [])
+            )
+            cpu = f"{_s(b['cpu_s'])} s" if b.get("cpu_s") is not None else "–"
+            peak = f"{b['peak_rss_mb']:,.0f} MiB" if b.get("peak_rss_mb") else "–"
+            load = b.get("load_average_before") or ["–"]
+            load = f"{load[0]:.1f}" if isinstance(load[0], float | int) else "–"
             L.append(
-                f"- {e['data_triples']:,} triples, {e['standard_build']['files']} files: "
-                f"{_cmd(e['standard_build'])}"
+                f"| {e['data_triples']:,} | {b.get('files', '–')} | {_cmd(b)} | {cpu} | {peak} "
+                f"| {load} | {goals or '–'} |"
             )
     names = sorted({q for e in sizes for q in e.get("oxigraph", {}).get("queries", {})})
     L += ["", "## Canned queries (median latency, default parameters)", ""]
@@ -237,8 +254,16 @@ def write_report(results: dict, path: Path) -> None:
             f"| {e['data_triples']:,} | {_cmd(ox.get('analyze'))} | {_cmd(ox.get('viz'))} "
             f"| {_cmd(ox.get('viz_event'))} |"
         )
-    L += ["", "## Targets at the largest size (reported, not asserted)", ""]
-    L += _targets(sizes[-1]) if sizes else []
+    L += ["", "## Targets (reported, not asserted)", ""]
+    for e in std:
+        for g in e["standard_build"].get("goals", []):
+            mark = "met" if g["met"] else "MISSED"
+            L.append(
+                f"- standard okg build, {e['data_triples']:,} triples, {g['goal']}: **{mark}**"
+            )
+    if sizes:
+        L += ["", f"At the largest size ({sizes[-1]['data_triples']:,} triples):", ""]
+        L += _targets(sizes[-1])
     if NOTES.exists():
         L += ["", NOTES.read_text(encoding="utf-8").strip()]
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
@@ -358,11 +383,11 @@ def _targets(e: dict) -> list[str]:
     if b:
         line(
             b["seconds"] < TARGETS["build_s"],
-            f"build < 15 s incl. validation ({_s(b['seconds'])} s)",
+            f"okg bulk-load of N-Quads < 60 s incl. checks ({_s(b['seconds'])} s)",
         )
         line(
             b["peak_rss_mb"] < TARGETS["build_rss_mb"],
-            f"build within 1 GiB ({b['peak_rss_mb']:,.0f} MiB peak RSS)",
+            f"okg bulk-load within 1.5 GiB ({b['peak_rss_mb']:,.0f} MiB peak RSS)",
         )
     for n, q in sorted(ox.get("queries", {}).items()):
         r = rd.get("queries", {}).get(n)
@@ -386,17 +411,19 @@ def _targets(e: dict) -> list[str]:
         if isinstance(r, dict) and "cold_s" in r:
             line(
                 r["warm_median_s"] < TARGETS["impact_warm_s"],
-                f"impact {name} warm < 2 s ({_s(r['warm_median_s'])} s)",
+                f"impact {name} warm < 1 s ({_s(r['warm_median_s'])} s)",
             )
             line(
                 r["cold_s"] < TARGETS["impact_cold_s"],
                 f"impact {name} cold < 10 s ({_s(r['cold_s'])} s)",
             )
-    viz = ox.get("viz", {})
-    line(
-        None if viz.get("seconds") is None else viz["seconds"] < TARGETS["viz_s"],
-        f"viz page < 5 s ({_cmd(viz)})",
-    )
+    for key, what, limit in (
+        ("viz", "viz page (whole graph) < 5 s", TARGETS["viz_s"]),
+        ("viz_event", "viz page --event < 5 s", TARGETS["viz_s"]),
+        ("analyze", "okg analyze < 10 s", TARGETS["analyze_s"]),
+    ):
+        m = ox.get(key) or {}
+        line(None if m.get("seconds") is None else m["seconds"] < limit, f"{what} ({_cmd(m)})")
     return out
 
 

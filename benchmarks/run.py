@@ -532,8 +532,18 @@ def run(args: argparse.Namespace) -> dict:
         del docs
         entry["load_average_before"] = os.getloadavg()
         for engine in ENGINES:
+            if engine == "rdflib" and size > args.baseline_max:
+                entry[engine] = {"skipped": f"rdflib baseline run up to {args.baseline_max:,}"}
+                continue
             print(f"   {engine}", file=sys.stderr, flush=True)
             entry[engine] = spawn_worker(engine, nq, folder / "store", args.reps, args.timeout)
+        if args.servers:
+            from benchmarks.servers import time_servers
+
+            print("   servers", file=sys.stderr, flush=True)
+            entry["servers"] = time_servers(
+                folder / "store", folder / "servers", args.reps, args.timeout, tuple(args.servers)
+            )
         results["sizes"].append(entry)
         args.out_dir.mkdir(parents=True, exist_ok=True)
         (args.out_dir / "results.json").write_text(json.dumps(results, indent=1, default=str))
@@ -564,6 +574,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument(
         "--build-timeout", type=float, default=1800.0, help="time-out of one okg build, seconds"
+    )
+    ap.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10**12,
+        help="run the rdflib baseline only up to this size (it takes > 13 min at 10^6)",
+    )
+    ap.add_argument(
+        "--servers",
+        nargs="*",
+        choices=["oxigraph", "virtuoso"],
+        default=["oxigraph", "virtuoso"],
+        help="SPARQL servers to time beside the embedded store (none: skip)",
     )
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/okg-bench"))
     ap.add_argument("--out-dir", type=Path, default=HERE)
