@@ -357,7 +357,7 @@ def test_report_prints_time_outs_and_errors_as_such(tmp_path):
     text = path.read_text()
     assert "| jobs | > 1 s / > 1 s / > 1 s / – |" in text
     assert "query jobs < 1 s median (> 1 s): **MISSED**" in text
-    assert "viz page < 5 s (> 600 s): **not measured**" in text
+    assert "viz page (whole graph) < 5 s (> 600 s): **not measured**" in text
     results["sizes"] = [_entry({"median_s": None, "runs": [], "rows": None, "error": "E: x"})]
     write_report(results, path)
     assert "| jobs | failed (E: x) / failed (E: x) / failed (E: x) / – |" in path.read_text()
