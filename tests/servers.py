@@ -38,7 +38,11 @@ def virtuoso_missing() -> str | None:
     return None
 
 
-def _config(folder: Path, sql_port: int, http_port: int) -> str:
+def _config(
+    folder: Path, sql_port: int, http_port: int, settings: dict[tuple[str, str], str] | None = None
+) -> str:
+    """*settings*: more values, ``{(section, key): value}``, each replacing a line of the file."""
+    todo = dict(settings or {})
     text = VIRTUOSO_INI.read_text(encoding="utf-8", errors="replace")
     section = ""
     out = []
@@ -60,7 +64,11 @@ def _config(folder: Path, sql_port: int, http_port: int) -> str:
             line = f"ServerPort = 127.0.0.1:{http_port}"
         elif name == "DirsAllowed":
             line = f"DirsAllowed = ., {folder}, /usr/share/virtuoso-opensource-7/vad"
+        elif (section, name) in todo:
+            line = f"{name} = {todo.pop((section, name))}"
         out.append(line)
+    if todo:
+        raise ValueError(f"not in {VIRTUOSO_INI}: {sorted(todo)}")
     return "\n".join(out) + "\n"
 
 
@@ -68,13 +76,18 @@ class VirtuosoServer:
     """``virtuoso-t +foreground`` on free 127.0.0.1 ports, SPARQL Update granted to the anonymous
     SPARQL user; :meth:`stop` ends it by its pid."""
 
-    def __init__(self, folder: Path, wait_s: float = 60.0):
+    def __init__(
+        self,
+        folder: Path,
+        wait_s: float = 60.0,
+        settings: dict[tuple[str, str], str] | None = None,
+    ):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.sql_port = free_port()
         self.http_port = free_port()
         ini = folder / "virtuoso.ini"
-        ini.write_text(_config(folder, self.sql_port, self.http_port), encoding="utf-8")
+        ini.write_text(_config(folder, self.sql_port, self.http_port, settings), encoding="utf-8")
         self.log = open(folder / "stdout.log", "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             ["virtuoso-t", "+foreground", "+configfile", str(ini)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import http.server
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -12,6 +13,7 @@ import urllib.parse
 import pytest
 from okg.cli import app
 from okg.queries.canned import run_query
+from okg.store import remote
 from okg.store.remote import Endpoint, EndpointError
 from typer.testing import CliRunner
 
@@ -162,3 +164,131 @@ def test_terminal_escapes_in_a_remote_answer_never_reach_the_terminal(fault_serv
     assert "Acme" in res.output and "SA" in res.output
     bad = [c for c in res.output if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0]
     assert not bad, [hex(ord(c)) for c in bad]
+
+
+class CapHandler(http.server.BaseHTTPRequestHandler):
+    """A SPARQL server holding *quads* quads whose every SELECT answer is cut at *cap* rows (None:
+    no cap); an unbounded SELECT (no LIMIT) answers *answer* rows."""
+
+    cap: int | None = 1000
+    quads = 5000
+    answer = 3000
+    queries: list[str] = []
+
+    def do_POST(self):  # noqa: N802
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        sparql = form["query"][0]
+        type(self).queries.append(sparql)
+        if sparql.lstrip().startswith("ASK"):
+            return self._reply({"head": {}, "boolean": True})
+        if "COUNT(*)" in sparql:
+            value = {"type": "literal", "value": str(self.quads)}
+            return self._reply({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": value}]}})
+        if "STRSTARTS" in sparql:  # the default-graph check's sample: none
+            return self._reply({"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": []}})
+        limit = re.search(r"LIMIT (\d+)\s*$", sparql)
+        if limit is None:
+            n = self.answer
+        elif "GRAPH ?g" in sparql:
+            n = min(int(limit.group(1)), self.quads)
+        else:  # the VALUES cross product
+            n = int(limit.group(1))
+        if self.cap is not None:
+            n = min(n, self.cap)
+        rows = [{"x": {"type": "literal", "value": str(i)}} for i in range(n)]
+        self._reply({"head": {"vars": ["x"]}, "results": {"bindings": rows}})
+
+    def _reply(self, doc):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(json.dumps(doc).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def cap_server():
+    CapHandler.queries = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CapHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    remote._ROW_CAPS.pop(url, None)
+    remote._DEFAULT_GRAPH_CHECKED.pop(url, None)
+    yield url
+    httpd.shutdown()
+    httpd.server_close()
+    remote._ROW_CAPS.pop(url, None)
+
+
+def _probes():
+    return [q for q in CapHandler.queries if "LIMIT" in q or "COUNT" in q]
+
+
+@pytest.mark.parametrize("quads", [5000, 10])  # a large store; one smaller than the answer
+def test_a_server_row_cap_is_an_error(cap_server, monkeypatch, quads):
+    monkeypatch.setattr(CapHandler, "cap", 1000)
+    monkeypatch.setattr(CapHandler, "quads", quads)
+    ep, _ = _endpoint(cap_server)
+    for _ in range(2):  # the cap is remembered: the second answer is refused without a probe
+        with pytest.raises(EndpointError) as err:
+            ep.select("SELECT ?x WHERE { ?x ?p ?o }", name="mine")
+        msg = str(err.value)
+        assert "\n" not in msg and cap_server in msg
+        assert "the server cut the answer of mine at 1,000 rows" in msg
+        assert "ResultSetMaxRows" in msg
+    assert len(_probes()) == (2 if quads > 1000 else 3)  # scan, count (, VALUES): once
+    assert ep.select("SELECT ?x WHERE { ?x ?p ?o } LIMIT 999").rows  # under the cap: fine
+
+
+def test_cli_query_over_a_capped_server_fails_in_one_line(cap_server, monkeypatch, tmp_path):
+    monkeypatch.setattr(CapHandler, "cap", 1000)
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    res = runner.invoke(app, ["query", str(rq), "--endpoint", cap_server, "--retries", "1"])
+    assert res.exit_code != 0
+    assert res.output.startswith("error: endpoint ") and "at 1,000 rows" in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("quads", [5000, 10])
+def test_an_uncapped_server_answers_and_is_probed_once(cap_server, monkeypatch, quads):
+    monkeypatch.setattr(CapHandler, "cap", None)
+    monkeypatch.setattr(CapHandler, "quads", quads)
+    ep, _ = _endpoint(cap_server)
+    for _ in range(3):
+        assert len(ep.select("SELECT ?x WHERE { ?x ?p ?o }").rows) == 3000
+    assert len(_probes()) == (1 if quads > 3000 else 3)
+
+
+def test_a_small_answer_never_probes(cap_server, monkeypatch):
+    monkeypatch.setattr(CapHandler, "cap", None)
+    monkeypatch.setattr(CapHandler, "answer", 999)
+    ep, _ = _endpoint(cap_server)
+    for _ in range(2):
+        assert len(ep.select("SELECT ?x WHERE { ?x ?p ?o }").rows) == 999
+    assert len(CapHandler.queries) == 2  # only the queries themselves
+
+
+@pytest.mark.server
+def test_virtuoso_result_set_max_rows_is_detected(tmp_path, queries_seed_kg):
+    from servers import VirtuosoServer, virtuoso_missing
+
+    why = virtuoso_missing()
+    if why:
+        pytest.skip(why)
+    server = VirtuosoServer(
+        tmp_path / "virtuoso", settings={("SPARQL", "ResultSetMaxRows"): "1500"}
+    )
+    try:
+        ep = Endpoint(server.query_url, update_url=server.update_url, attempts=1, timeout=60)
+        remote._ROW_CAPS.pop(ep.query_url, None)
+        remote.push(queries_seed_kg.dataset(), ep, status=queries_seed_kg.status())
+        assert len(ep.select("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1499").rows) == 1499
+        with pytest.raises(EndpointError, match="cut the answer of all quads at 1,500 rows"):
+            ep.select("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }", name="all quads")
+    finally:
+        server.stop()
+        remote._ROW_CAPS.pop(server.query_url, None)

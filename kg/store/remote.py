@@ -15,6 +15,15 @@ of ``query=`` or ``update=``; GSP ``PUT``/``DELETE`` of ``?graph=``), sent by a 
   user information and the password.
 - **Retries**: reads (and idempotent PUTs) are retried with exponential back-off a bounded
   number of times on 5xx, 429, time-outs and connection errors; updates are sent once.
+- **Row caps**: some servers cut every SELECT answer at a row limit with HTTP 200 and no sign
+  (Virtuoso: ``ResultSetMaxRows``, 10,000 by default). When an answer has R >= 1,000 rows
+  (:data:`ROW_CAP_CHECK`) and no earlier answer of this endpoint had more than R rows, okg
+  probes once with a query whose true answer has more than R rows: ``SELECT ?s WHERE { GRAPH ?g
+  { ?s ?p ?o } } LIMIT R+1``; if fewer than R+1 rows come back, ``COUNT(*)`` of the same pattern
+  tells a cut (more quads than rows) from a small store, and then a cross product of ``VALUES``
+  (10**k rows, independent of the data) is the probe. A probe of C < R+1 rows proves the cap C:
+  this answer and every later one with >= C rows is refused (a cut answer has exactly C rows).
+  Known per query URL for the process; a cap below 1,000 rows would go unseen.
 
 Every failure is an :class:`EndpointError` whose one-line message names the endpoint (masked)
 and the query. Why not SPARQLWrapper, requests or httpx: SPARQLWrapper opens URLs with urllib's
@@ -77,6 +86,10 @@ Q_OWNED_SAMPLE = f"""SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
 """One triple of an okg graph, without blank nodes or literals (which engines may rewrite)."""
 _DEFAULT_GRAPH_CHECKED: dict[str, str | None] = {}
 """Per query URL, per process: why the server's default graph hides okg's graphs, or None."""
+ROW_CAP_CHECK = 1000
+"""Answers with at least this many rows are checked for a server-side row cap."""
+_ROW_CAPS: dict[str, list[int | None]] = {}
+"""Per query URL, per process: [most rows the server is known to return uncut, its cap or None]."""
 
 
 class EndpointError(RuntimeError):
@@ -372,13 +385,55 @@ class Endpoint:
             "true on the Fuseki dataset"
         )
 
-    def select(self, sparql: str, name: str = "query") -> Rows:
-        """Run a SELECT and return its rows (retried: reads are idempotent)."""
-
+    def _select(self, sparql: str, name: str) -> Rows:
         def call() -> Rows:
             return rows_from_json(self._post_query(sparql))
 
         return self._retrying(f"query {name}", self.query_url, call)  # type: ignore[return-value]
+
+    def select(self, sparql: str, name: str = "query") -> Rows:
+        """Run a SELECT and return its rows (retried: reads are idempotent); an answer the
+        server may have cut at a row limit is an error (see the module notes)."""
+        rows = self._select(sparql, name)
+        self._check_row_cap(len(rows.rows), name)
+        return rows
+
+    def _check_row_cap(self, n: int, name: str) -> None:
+        state = _ROW_CAPS.setdefault(self.query_url, [0, None])
+        cap = state[1]
+        if cap is None and n >= ROW_CAP_CHECK and n >= state[0]:
+            got = self._probe_rows(n + 1)
+            if got > n:
+                state[0] = got
+            else:
+                state[1] = cap = got
+        if cap is not None and n >= cap:
+            raise EndpointError(
+                f"endpoint {self}: the server cut the answer of {name} at {cap:,} rows (a "
+                "server-side row limit; on Virtuoso raise ResultSetMaxRows in the [SPARQL] "
+                "section of virtuoso.ini)"
+            )
+        state[0] = max(state[0], n)
+
+    def _probe_rows(self, need: int) -> int:
+        """Rows the server returns for a query whose true answer has at least *need* rows."""
+        what = "row limit check"
+        scan = self._select(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {need}", what)
+        got = len(scan.rows)
+        if got >= need:
+            return got
+        count = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", what)
+        try:
+            quads = int(str(count.rows[0][0]))
+        except (IndexError, ValueError):
+            raise EndpointError(f"endpoint {self}: {what}: malformed quad count") from None
+        if quads > got:
+            return got  # the scan was cut
+        digits = len(str(need))  # 10**digits > need
+        names = [f"?d{i}" for i in range(digits)]
+        values = " ".join(f"VALUES {v} {{ 0 1 2 3 4 5 6 7 8 9 }}" for v in names)
+        cross = self._select(f"SELECT {' '.join(names)} WHERE {{ {values} }} LIMIT {need}", what)
+        return len(cross.rows)
 
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", name="graph list")
