@@ -237,6 +237,16 @@ class _LazyConsole:
         kwargs.setdefault("emoji", False)
         self.get().print(*(term_text(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
+    def print_lines(self, lines) -> None:
+        """Unstyled lines, written as they are (terminal escapes removed): what ``print`` with
+        ``markup=False, highlight=False`` writes on this soft-wrapping console, without rich's
+        per-line rendering (an impact report at 10^5 triples has ~20,000 explanation lines)."""
+        from okg.render.tables import term_text
+
+        out = self.get().file
+        out.write("".join(term_text(line) + "\n" for line in lines))
+        out.flush()
+
     def __getattr__(self, name):
         return getattr(self.get(), name)
 

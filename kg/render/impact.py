@@ -199,8 +199,11 @@ def print_report(
             for a in items:
                 console.print(f"  - {loc.text(a)}", markup=False)
     console.print(loc._("Explanations:"), markup=False, style="bold")
-    for i, r in enumerate(shown, 1):
-        for line in explanation_lines(r, i, result, loc):
+    lines = (line for i, r in enumerate(shown, 1) for line in explanation_lines(r, i, result, loc))
+    if hasattr(console, "print_lines"):  # the CLI's console: unstyled lines written at once
+        console.print_lines(lines)
+    else:
+        for line in lines:
             console.print(line, markup=False, highlight=False)
 
 
