@@ -163,3 +163,15 @@ def test_top_and_list_markdown(store):
         okg("impact", "total-relocation", "--format", "json", "--store", store).stdout
     )
     assert data["reached"] >= 6
+
+
+@pytest.mark.parametrize("lang, text", [("en", "0–100%"), ("fr", "0–100\u202f%")])
+def test_json_share_text_is_the_percent_the_table_prints(store, lang, text):
+    """A share keeps its machine bounds (0..1) and its text is the table's percent (issue 14)."""
+    done = okg("impact", "total-relocation", "--format", "json", "--lang", lang, "--store", store)
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    shares = [r["revenue_share_lost"] for r in data["rows"] if r["revenue_share_lost"]]
+    assert shares and shares[0]["low"] == 0 and shares[0]["high"] == 1
+    assert shares[0]["text"] == text
+    assert all(c["fraction"]["text"].endswith("%") for c in data["contracts"])

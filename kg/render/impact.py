@@ -279,7 +279,16 @@ def render_impact(
             add_sentences(r.chain, loc)
         for c in result.contracts:
             add_sentences(c.chain, loc)
-        return json_text(result.to_dict())
+        data = result.to_dict()
+        # shares stay shares in the machine fields (low/high in 0..1); their text is the percent
+        # every other output prints ("0–100 %", not "0–1")
+        for r, d in zip(result.rows, data["rows"], strict=True):
+            if d.get("revenue_share_lost"):
+                d["revenue_share_lost"]["text"] = _pct(r.revenue_share_lost, loc)
+        for c, d in zip(result.contracts, data["contracts"], strict=True):
+            if d.get("fraction"):
+                d["fraction"]["text"] = _pct(c.fraction, loc)
+        return json_text(data)
     if fmt == "md":
         return markdown(result, top, locale(lang, digits))
     if fmt == "csv":  # CSV cells carry no bidirectional isolates
