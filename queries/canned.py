@@ -411,6 +411,17 @@ def _labels_of(target, iris: list) -> dict[str, dict[str | None, str]]:
     from okg.store.sparql import term_to_sparql
 
     found: dict[str, dict[str | None, str]] = {}
+    store = getattr(getattr(target, "backend", None), "store", None)
+    if store is not None and hasattr(store, "quads_for_pattern"):  # embedded Oxigraph: index
+        import pyoxigraph as ox
+
+        label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        for x in iris:
+            got = store.quads_for_pattern(ox.NamedNode(str(x)), label, None)
+            for lit in sorted({q.object for q in got}, key=lambda v: v.value):
+                tag = getattr(lit, "language", None) or None
+                found.setdefault(str(x), {}).setdefault(tag, lit.value)
+        return found
     for i in range(0, len(iris), LABEL_CHUNK):
         chunk = " ".join(term_to_sparql(x) for x in iris[i : i + LABEL_CHUNK])
         text = (
