@@ -29,7 +29,19 @@ spec.loader.exec_module(mc)
 
 SAME = {
     # French words spelt as the English msgid (not left untranslated: they are French too)
-    "fr": {"source", "types", "dates", "segment", " (segment)", "site", "impact", "gain"},
+    "fr": {
+        "source",
+        "types",
+        "dates",
+        "segment",
+        " (segment)",
+        "site",
+        "impact",
+        "gain",
+        "Sources",
+        "Impact",
+        "client",
+    },
     "ar": set(),
 }
 """Entries whose translation may equal the msgid; every other one must differ, unless the

@@ -238,4 +238,8 @@ def test_arabic_labels_do_not_cut_a_run_across_lines(seed):
             assert line.count(LRI) == line.count(PDI), line
         cut += n["label"].count(LRI)
     assert cut > 10  # the seed has Latin names and figures in its Arabic labels
-    assert any("\u00a0" in n["label"] for n in data["nodes"])  # "more than 150" kept whole
+    # a left-to-right run is kept whole: its spaces are no-break spaces (no line cuts it)
+    runs = [r for n in data["nodes"] for r in n["label"].replace("\n", "").split(LRI)[1:]]
+    assert runs and not [r for r in runs if " " in r.split(PDI)[0]]
+    # figures of unlabelled facts are in the page's words: "more than 150" in Arabic
+    assert any("أكثر من" in n["label"] and "150" in n["label"] for n in data["nodes"])

@@ -4,7 +4,7 @@
     python tools/make_catalogues.py --check    # exit 1 naming msgids missing from a catalogue,
                                                # entries left empty, and stale .mo files
 
-Extraction reads the code with :mod:`ast` (``kg/render``, ``kg/cli`` and ``viz/summary.py``): the first argument of
+Extraction reads the code with :mod:`ast` (``kg/render``, ``kg/cli``, ``viz/summary.py`` and ``viz/style.py``): the first argument of
 every call to ``_``, ``N_``, ``ngettext`` (and the methods ``loc._``/``loc.ngettext``) that is a
 string literal is a msgid; ``ngettext``'s second argument is its plural. The ``.po`` reader and
 the ``.mo`` writer are the small subset of gettext okg needs (msgctxt is not used); the ``.mo``
@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = (ROOT / "kg" / "render", ROOT / "kg" / "cli", ROOT / "viz" / "summary.py")
+SOURCES = (
+    ROOT / "kg" / "render",
+    ROOT / "kg" / "cli",
+    ROOT / "viz" / "summary.py",
+    ROOT / "viz" / "style.py",
+)
 """Where the msgids are: folders (every ``.py`` file in them) and single files."""
 LOCALES = ROOT / "kg" / "render" / "locales"
 LANGS = ("en", "fr", "ar")

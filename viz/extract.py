@@ -31,6 +31,7 @@ from collections import defaultdict
 from okg.analysis.projection import illustrative_nodes, select
 from okg.figures.claims import Claim, FigureRules, read_claims
 from okg.figures.intervals import Interval, combine_claims
+from okg.render.i18n import LANGS, locale
 from okg.store import KnowledgeGraph
 from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX
@@ -105,6 +106,7 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
     Illustrative nodes (the projection's rule, :func:`okg.analysis.projection.illustrative_nodes`)
     are left out unless *include_illustrative*; then their labels end in "(illustrative)"."""
     label = Labels(kg, lang)
+    loc = locale(lang if lang in LANGS else "en", isolate=False)  # the page isolates RTL runs
     types: dict[str, set[str]] = defaultdict(set)
     for x, c in select(kg, Q_TYPES):
         types[x].add(c)
@@ -179,7 +181,9 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
         n.figures.sort(key=lambda f: (f.name, f.stated))
         n.attributes = sorted(set(n.attributes))
         if not label.has(n.id) and n.figures:  # unlabelled facts: their kind and first figure
-            n.label = f"{n.kind}: {n.figures[0].stated or n.figures[0].interval.format()}"
+            first = n.figures[0]  # as stated ("about 163"), in the page's words and numbers
+            shown = loc.text(first.stated) if first.stated else loc.fig(first.interval)
+            n.label = f"{n.kind}: {shown}"
         elif not label.has(n.id):  # e.g. a membership: what it links, never its raw id
             n.label = _linked_label(n, outgoing.get(n.id, []), nodes)
     edges.sort(key=lambda e: (e.source, e.relation, e.target))

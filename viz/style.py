@@ -1,4 +1,4 @@
-"""How each kind of node looks, and the page's own words in English, French and Arabic.
+"""How each kind of node looks, and the page's own words (msgids of the message catalogue).
 
 A node's *category* is the first class in :data:`CATEGORIES` it belongs to (types include the
 derived closure, so a ``cc:ContactCentreOperator`` is a ``firm``). Categories that are reference
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+from okg.render.i18n import N_, locale
 from okg.terms.namespaces import OKG
 from rdflib import URIRef
 
@@ -75,151 +76,83 @@ def category_of(types: Iterable[str]) -> str | None:
 
 LANGS = ("en", "fr", "ar")
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "Dependency network", "fr": "Réseau de dépendances", "ar": "شبكة التبعيات"},
-    "report": {"en": "Impact report", "fr": "Rapport d'impact", "ar": "تقرير الأثر"},
-    "search": {
-        "en": "Find a node by label",
-        "fr": "Chercher un nœud par son nom",
-        "ar": "ابحث عن عقدة باسمها",
-    },
-    "find": {"en": "Find", "fr": "Chercher", "ar": "بحث"},
-    "no_match": {"en": "no match", "fr": "aucun résultat", "ar": "لا نتيجة"},
-    "matches": {"en": "match(es)", "fr": "résultat(s)", "ar": "نتيجة"},
-    "legend": {"en": "Legend", "fr": "Légende", "ar": "مفتاح الرموز"},
-    "size_rule": {
-        "en": "Node size: jobs (high end of the largest headcount claim, log scale); "
-        "smallest: no jobs figure.",
-        "fr": "Taille des nœuds : emplois (borne haute de l'effectif le plus grand, échelle "
-        "logarithmique) ; la plus petite : pas de chiffre d'emplois.",
-        "ar": "حجم العقدة: الوظائف (الحد الأعلى لأكبر رقم للعاملين، بمقياس لوغاريتمي)؛ "
-        "الأصغر: لا رقم للوظائف.",
-    },
-    "edges": {
-        "en": "Edges are labelled by relation.",
-        "fr": "Les liens portent le nom de la relation.",
-        "ar": "تحمل الروابط اسم العلاقة.",
-    },
-    "group": {"en": "group of firms", "fr": "groupe d'entreprises", "ar": "مجموعة شركات"},
-    "grouped": {
-        "en": "{n} nodes exceed the budget of {budget}: {firms} firms are grouped by {by}, "
-        "with their counts and summed jobs; their facts and sites are folded into the "
-        "groups.",
-        "fr": "{n} nœuds dépassent le budget de {budget} : {firms} entreprises sont regroupées "
-        "par {by}, avec leur nombre et la somme de leurs emplois ; leurs faits et sites "
-        "sont repliés dans les groupes.",
-        "ar": "{n} عقدة تتجاوز الحد ({budget}): جُمعت {firms} شركة حسب {by} مع عددها ومجموع "
-        "وظائفها؛ وطُويت وقائعها ومواقعها داخل المجموعات.",
-    },
-    "by_country_sector": {
-        "en": "country and sector",
-        "fr": "pays et secteur",
-        "ar": "البلد والقطاع",
-    },
-    "by_country": {"en": "country", "fr": "pays", "ar": "البلد"},
-    "truncated": {
-        "en": "Still {n} nodes after grouping: only the {budget} best connected are drawn.",
-        "fr": "Encore {n} nœuds après regroupement : seuls les {budget} plus connectés sont "
-        "dessinés.",
-        "ar": "ما زالت {n} عقدة بعد التجميع: رُسمت {budget} الأكثر ارتباطًا فقط.",
-    },
-    "firms": {"en": "firms", "fr": "entreprises", "ar": "شركات"},
-    "jobs": {"en": "jobs", "fr": "emplois", "ar": "الوظائف"},
-    "unknown_jobs": {
-        "en": "with no jobs figure",
-        "fr": "sans chiffre d'emplois",
-        "ar": "دون رقم للوظائف",
-    },
-    "figures": {"en": "Figures", "fr": "Chiffres", "ar": "الأرقام"},
-    "sources": {"en": "Sources", "fr": "Sources", "ar": "المصادر"},
-    "line": {"en": "line", "fr": "ligne", "ar": "السطر"},
-    "illustrative": {"en": "illustrative", "fr": "illustratif", "ar": "توضيحي"},
-    "stated": {"en": "stated as", "fr": "énoncé", "ar": "كما ورد"},
-    "impact": {"en": "Impact", "fr": "Impact", "ar": "الأثر"},
-    "jobs_at_risk": {"en": "jobs at risk", "fr": "emplois menacés", "ar": "وظائف مهددة"},
-    "revenue_lost": {
-        "en": "revenue share lost",
-        "fr": "part du chiffre d'affaires perdue",
-        "ar": "حصة رقم المعاملات المفقودة",
-    },
-    "depth": {"en": "depth", "fr": "profondeur", "ar": "العمق"},
-    "status": {"en": "status", "fr": "statut", "ar": "الحالة"},
-    "affected": {
-        "en": "affected by the event",
-        "fr": "touché par l'événement",
-        "ar": "متأثر بالحدث",
-    },
-    "path": {"en": "propagation path", "fr": "chemin de propagation", "ar": "مسار الانتقال"},
-    "details": {
-        "en": "Click a node for its details.",
-        "fr": "Cliquez sur un nœud pour ses détails.",
-        "ar": "انقر على عقدة لعرض تفاصيلها.",
-    },
-    "nodes_edges": {
-        "en": "{nodes} nodes, {edges} edges",
-        "fr": "{nodes} nœuds, {edges} liens",
-        "ar": "{nodes} عقدة، {edges} رابط",
-    },
-    "summary": {"en": "Event", "fr": "Événement", "ar": "الحدث"},
-    "as_of": {"en": "as of", "fr": "à la date du", "ar": "بتاريخ"},
-    "measure": {"en": "measure", "fr": "mesure", "ar": "المقياس"},
-    "threshold": {"en": "threshold", "fr": "seuil", "ar": "العتبة"},
-    "assumptions": {"en": "Assumptions", "fr": "Hypothèses", "ar": "الافتراضات"},
-    "notes": {"en": "Notes", "fr": "Remarques", "ar": "ملاحظات"},
-    "table": {"en": "Who is hit", "fr": "Qui est touché", "ar": "من يتأثر"},
-    "totals": {"en": "Totals by country", "fr": "Totaux par pays", "ar": "المجاميع حسب البلد"},
-    "contracts": {"en": "Contracts", "fr": "Contrats", "ar": "العقود"},
-    "explanations": {
-        "en": "Why: each row's explanation",
-        "fr": "Pourquoi : l'explication de chaque ligne",
-        "ar": "لماذا: شرح كل سطر",
-    },
-    "network": {
-        "en": "The network around the event",
-        "fr": "Le réseau autour de l'événement",
-        "ar": "الشبكة حول الحدث",
-    },
-    "firm": {"en": "firm or segment", "fr": "entreprise ou segment", "ar": "الشركة أو الشريحة"},
-    "site": {"en": "site", "fr": "site", "ar": "الموقع"},
-    "country": {"en": "country", "fr": "pays", "ar": "البلد"},
-    "effect": {"en": "effect", "fr": "effet", "ar": "الأثر"},
-    "lost": {"en": "jobs lost", "fr": "emplois perdus", "ar": "الوظائف المفقودة"},
-    "created": {"en": "jobs created", "fr": "emplois créés", "ar": "الوظائف المحدثة"},
-    "net": {"en": "net", "fr": "solde", "ar": "الصافي"},
-    "unknown_terms": {
-        "en": "figures unknown (lost / created)",
-        "fr": "chiffres inconnus (perdus / créés)",
-        "ar": "أرقام غير معروفة (مفقودة / محدثة)",
-    },
-    "contract": {"en": "contract", "fr": "contrat", "ar": "العقد"},
-    "fraction": {"en": "share of the contract", "fr": "part du contrat", "ar": "حصة العقد"},
-    "provider": {"en": "provider", "fr": "prestataire", "ar": "المزود"},
-    "client": {"en": "client", "fr": "client", "ar": "الزبون"},
-    "formula": {"en": "rule", "fr": "règle", "ar": "القاعدة"},
-    "claims": {"en": "claims", "fr": "affirmations", "ar": "الادعاءات"},
-    "included_in": {"en": "already counted in", "fr": "déjà compté dans", "ar": "محسوب ضمن"},
-    "conflict": {
-        "en": "the sources disagree; all claims are kept",
-        "fr": "les sources divergent ; toutes les affirmations sont gardées",
-        "ar": "المصادر متعارضة؛ احتُفظ بكل الادعاءات",
-    },
-    "none": {"en": "Nothing is reached.", "fr": "Rien n'est atteint.", "ar": "لا شيء يتأثر."},
-    "facets": {
-        "en": "Show reference nodes",
-        "fr": "Afficher les nœuds de référence",
-        "ar": "إظهار العقد المرجعية",
-    },
-    "node_list": {
-        "en": "Nodes shown, as a list",
-        "fr": "Nœuds affichés, en liste",
-        "ar": "العقد المعروضة في قائمة",
-    },
+TEXT: dict[str, str] = {
+    "title": N_("Dependency network"),
+    "report": N_("Impact report"),
+    "search": N_("Find a node by label"),
+    "find": N_("Find"),
+    "no_match": N_("no match"),
+    "matches": N_("match(es)"),
+    "legend": N_("Legend"),
+    "size_rule": N_(
+        "Node size: jobs (high end of the largest headcount claim, log scale); smallest: no jobs figure."
+    ),
+    "edges": N_("Edges are labelled by relation."),
+    "group": N_("group of firms"),
+    "grouped": N_(
+        "{n} nodes exceed the budget of {budget}: {firms} firms are grouped by {by}, with their counts and summed jobs; their facts and sites are folded into the groups."
+    ),
+    "by_country_sector": N_("country and sector"),
+    "by_country": N_("country"),
+    "truncated": N_("Still {n} nodes after grouping: only the {budget} best connected are drawn."),
+    "firms": N_("firms"),
+    "jobs": N_("jobs"),
+    "unknown_jobs": N_("with no jobs figure"),
+    "figures": N_("Figures"),
+    "sources": N_("Sources"),
+    "line": N_("line"),
+    "illustrative": N_("illustrative"),
+    "stated": N_("stated as"),
+    "impact": N_("Impact"),
+    "jobs_at_risk": N_("jobs at risk"),
+    "revenue_lost": N_("revenue share lost"),
+    "depth": N_("depth"),
+    "status": N_("status"),
+    "affected": N_("affected by the event"),
+    "path": N_("propagation path"),
+    "details": N_("Click a node for its details."),
+    "nodes_edges": N_("{nodes} nodes, {edges} edges"),
+    "summary": N_("Event"),
+    "as_of": N_("as of"),
+    "measure": N_("measure"),
+    "threshold": N_("threshold"),
+    "assumptions": N_("Assumptions"),
+    "notes": N_("Notes"),
+    "table": N_("Who is hit"),
+    "totals": N_("Totals by country"),
+    "contracts": N_("Contracts"),
+    "explanations": N_("Why: each row's explanation"),
+    "network": N_("The network around the event"),
+    "firm": N_("firm or segment"),
+    "site": N_("site"),
+    "country": N_("country"),
+    "effect": N_("effect"),
+    "lost": N_("jobs lost"),
+    "created": N_("jobs created"),
+    "net": N_("net"),
+    "unknown_terms": N_("figures unknown (lost / created)"),
+    "contract": N_("contract"),
+    "fraction": N_("share of the contract"),
+    "provider": N_("provider"),
+    "client": N_("client"),
+    "formula": N_("rule"),
+    "claims": N_("claims"),
+    "included_in": N_("already counted in"),
+    "conflict": N_("the sources disagree; all claims are kept"),
+    "none": N_("Nothing is reached."),
+    "facets": N_("Show reference nodes"),
+    "node_list": N_("Nodes shown, as a list"),
 }
 
 
 def text(key: str, lang: str, **fields: object) -> str:
-    """The page's own words for *key* in *lang* (English if missing), with *fields* filled in."""
-    words = TEXT[key].get(lang) or TEXT[key]["en"]
+    """The page's own words for *key* in *lang*, from the one message catalogue
+    (:mod:`okg.render.i18n`; English for a language it does not have), *fields* filled in.
+
+    >>> text("legend", "fr"), text("legend", "xx")
+    ('Légende', 'Legend')
+    """
+    words = locale(lang)._(TEXT[key]) if lang in LANGS else TEXT[key]
     return words.format(**fields) if fields else words
 
 
