@@ -15,6 +15,16 @@ def normalised(rows):
     return [tuple(r.values()) for r in rows.python()]
 
 
+RDFLIB_CANNOT = {
+    # measured with rdflib 7.6.0, December 2026 (rdflib is the tests' reference engine only;
+    # users run the embedded pyoxigraph store or a server, both compared here)
+    "downstream": "rdflib's MIN over a group whose ?class is unbound raises TypeError "
+    "(min(None, None) in its Minimum aggregate), and its evaluation of the query's property "
+    "paths ((okg:provider|^okg:client)*) takes over 3 minutes on the seed pack",
+}
+"""Queries rdflib cannot answer: compared on the embedded store and the Oxigraph server only."""
+
+
 @pytest.mark.parametrize("name", sorted(catalog()))
 def test_every_canned_query_agrees_on_three_engines(
     name, queries_seed_kg, queries_seed_kg_rdflib, oxigraph_server
@@ -22,11 +32,16 @@ def test_every_canned_query_agrees_on_three_engines(
     ep = Endpoint(oxigraph_server.query_url, attempts=1, timeout=60)
     for lang in ("en", "ar"):
         embedded = normalised(run_query(queries_seed_kg, name, {}, lang))
-        reference = normalised(run_query(queries_seed_kg_rdflib, name, {}, lang))
         remote = normalised(run_query(ep, name, {}, lang))
         assert embedded, name
-        assert embedded == reference, name  # every query has a total ORDER BY
         assert embedded == remote, name
+        if name not in RDFLIB_CANNOT:
+            reference = normalised(run_query(queries_seed_kg_rdflib, name, {}, lang))
+            assert embedded == reference, name  # every query has a total ORDER BY
+
+
+def test_rdflib_exceptions_are_canned_queries():
+    assert set(RDFLIB_CANNOT) <= set(catalog())
 
 
 def test_push_replaces_only_okg_graphs(oxigraph_server, queries_seed_kg):
