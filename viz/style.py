@@ -254,10 +254,17 @@ _BARE_BDI = re.compile(r"<bdi>([^<]*)</bdi>")
 def _bdi_direction(m: re.Match) -> str:
     """A ``<bdi>`` without ``dir`` takes the first strong letter's direction, and the page's
     when it holds none: ``<bdi>15–20%</bdi>`` shows ``20%–15`` in Arabic. Without any
-    right-to-left letter it is made ``dir="ltr"``."""
-    if _RTL.search(m.group(1)):
-        return m.group(0)
-    return f'<bdi dir="ltr">{m.group(1)}</bdi>'
+    right-to-left letter it is made ``dir="ltr"``; with one, each left-to-right run inside it is
+    isolated (``<bdi>حوالي 163 (146–180)</bdi>`` would show ``180–146``).
+
+    >>> _BARE_BDI.sub(_bdi_direction, "<bdi>حوالي 163 (146–180)</bdi>")
+    '<bdi>حوالي <bdi dir="ltr">163 (146–180)</bdi></bdi>'
+    """
+    inner = m.group(1)
+    if _RTL.search(inner):
+        runs = (f'<bdi dir="ltr">{p}</bdi>' if ltr else p for p, ltr in ltr_runs(inner))
+        return f"<bdi>{''.join(runs)}</bdi>"
+    return f'<bdi dir="ltr">{inner}</bdi>'
 
 
 def has_rtl(text: str) -> bool:
