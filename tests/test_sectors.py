@@ -15,7 +15,7 @@ from okg.analysis.impact import reached_nodes, run_impact
 from okg.analysis.projection import project
 from okg.cli import app
 from okg.loaders import read_files
-from okg.queries.canned import load_file
+from okg.queries.canned import load_file, run_query
 from okg.store import KnowledgeGraph
 from okg.store.sectors import (
     SectorError,
@@ -437,10 +437,10 @@ def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
 
 def test_canned_who_serves_client_lists_the_harness_suppliers_of_the_carmaker(seeded):
     query = load_file(queries_dir() / "who-serves-client.rq")
-    rows = seeded.query(
-        query.text, query.terms({"client": "eurocar", "include_illustrative": "true"})
+    rows = run_query(
+        seeded, query, {"client": "eurocar", "include_illustrative": "true"}, "en"
     ).dicts()
-    assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows} == {
+    assert {(str(r["provider"]), str(r["activity"])) for r in rows} == {
         ("Harness Alpha (fictional supplier)", "wiring-harness assembly"),
         ("Harness Alpha (fictional supplier)", "cable cutting and crimping"),
         ("Harness Beta (fictional supplier)", "seat-cover sewing"),

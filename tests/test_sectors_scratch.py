@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from okg.queries.canned import load_file
+from okg.queries.canned import load_file, run_query
 from okg.store import KnowledgeGraph
 from okg.terms.namespaces import OKGD
 from okg.terms.resources import SECTOR_PATH_ENV, queries_dir
@@ -182,10 +182,13 @@ def test_the_canned_who_serves_client_query_answers_for_the_new_sector(scratch, 
     _, store, env = scratch
     monkeypatch.setenv(SECTOR_PATH_ENV, env[SECTOR_PATH_ENV])
     query = load_file(queries_dir() / "who-serves-client.rq")
-    rows = KnowledgeGraph.open(store).query(
-        query.text, query.terms({"client": "skyframe", "include_illustrative": "true"})
+    rows = run_query(
+        KnowledgeGraph.open(store, read_only=True),
+        query,
+        {"client": "skyframe", "include_illustrative": "true"},
+        "en",
     )
-    assert {(str(r["providerLabel"]), str(r["activityLabel"])) for r in rows.dicts()} == {
+    assert {(str(r["provider"]), str(r["activity"])) for r in rows.dicts()} == {
         ("Atlas Parts", "machining")
     }
 
