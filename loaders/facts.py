@@ -608,7 +608,6 @@ class DocumentMapper:
     def _reference(self, prop: PropertyInfo, text: str, line: int, key: str):
         voc, sink = self.voc, self.sink
         rng = prop.range
-        kind = voc.label(rng) if rng is not None else "thing"
         if rng is not None:
             keyed = voc.keyed_individuals(rng)
             if text in keyed:
@@ -639,8 +638,10 @@ class DocumentMapper:
             types = self.resolver(target)
         listed = voc.key_list(rng) if rng is not None else None
         if not types and listed is not None and ":" not in text:
+            kind = voc.label(rng)
             sink.add(line, key, unknown_key_message(voc, rng, kind, text, listed))
             return None
+        kind = voc.label(rng) if rng is not None else "thing"  # for the messages below
         if not types:
             hint = ""
             if rng is not None and voc.keyed_individuals(rng):

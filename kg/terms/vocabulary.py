@@ -63,6 +63,10 @@ class Vocabulary:
     term_module: dict[URIRef, str] = field(default_factory=dict)
     _supers: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
     _keyed: dict[URIRef, dict[str, URIRef]] = field(default_factory=dict)
+    _key_lists: dict[URIRef, tuple[str, int] | None] = field(default_factory=dict)
+    _labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
+    # The caches above assume the graph is not changed once the vocabulary is built (it is
+    # built once per sector path by load_vocabulary and only read afterwards).
 
     # -- classes ---------------------------------------------------------------
     def superclasses(self, cls: URIRef) -> frozenset[URIRef]:
@@ -129,11 +133,13 @@ class Vocabulary:
         return f"{best}:{s[len(self.prefixes[best]) :]}" if best else f"<{s}>"
 
     def label(self, iri: URIRef, lang: str = "en") -> str:
-        labels = {
-            lit.language: str(lit)
-            for lit in self.graph.objects(iri, RDFS.label)
-            if isinstance(lit, Literal)
-        }
+        labels = self._labels.get(iri)
+        if labels is None:
+            labels = self._labels[iri] = {
+                lit.language: str(lit)
+                for lit in self.graph.objects(iri, RDFS.label)
+                if isinstance(lit, Literal)
+            }
         found = pick(labels, lang)
         return found if found is not None else self.qname(iri)
 
