@@ -27,16 +27,32 @@ about the node (as employer, workplace, or the workforce fact itself), combined 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from okg.analysis.projection import illustrative_nodes, select
-from okg.figures.claims import Claim, FigureRules, read_claims
+from okg.figures.claims import (
+    Q_CLAIM_QUOTES,
+    Q_CLAIMS,
+    Q_ILLUSTRATIVE,
+    Q_SCOPES,
+    Q_SOURCE_TITLES,
+    Claim,
+    FigureRules,
+    claims_from_rows,
+    quotes_from_rows,
+    read_claims,
+    scopes_from_rows,
+    titles_from_rows,
+)
 from okg.figures.intervals import Interval, combine_claims
 from okg.render.i18n import LANGS, locale
 from okg.store import KnowledgeGraph
+from okg.store.sparql import term_to_sparql
 from okg.terms.labels import label as pick_label
 from okg.terms.namespaces import OKG, SOURCE_GRAPH_PREFIX
 from okg.viz.model import Edge, Figure, Node, Quote, SourceRef, View
-from okg.viz.style import CATEGORIES, REFERENCE, category_of, text
+from okg.viz.style import CATEGORIES, FIRM_LIKE, REFERENCE, category_of, text
+from rdflib import Literal, URIRef
 
 _IN_SOURCES = f'FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))'
 _CLASSES = " ".join(f"<{c.cls}>" for c in CATEGORIES)
@@ -79,10 +95,12 @@ EMPLOYER = {str(OKG.employer), str(OKG.workplace)}
 class Labels:
     """Labels of every IRI in the store, picked in the page language with fallbacks."""
 
-    def __init__(self, kg: KnowledgeGraph, lang: str):
+    def __init__(self, kg: KnowledgeGraph, lang: str, only: Iterable[str] | None = None):
+        """Every IRI's labels, or those of the IRIs in *only* (bound as VALUES)."""
         self.lang = lang
         self._by_iri: dict[str, dict[str | None, str]] = defaultdict(dict)
-        for x, lab, tag in select(kg, Q_LABELS):
+        found = select(kg, Q_LABELS) if only is None else select_about(kg, Q_LABELS, "x", only)
+        for x, lab, tag in found:
             if lab is not None:
                 self._by_iri[x].setdefault(tag or None, lab)
 
@@ -106,7 +124,6 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
     Illustrative nodes (the projection's rule, :func:`okg.analysis.projection.illustrative_nodes`)
     are left out unless *include_illustrative*; then their labels end in "(illustrative)"."""
     label = Labels(kg, lang)
-    loc = locale(lang if lang in LANGS else "en", isolate=False)  # the page isolates RTL runs
     types: dict[str, set[str]] = defaultdict(set)
     for x, c in select(kg, Q_TYPES):
         types[x].add(c)
@@ -123,8 +140,49 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
     for s, _p, o in links:
         if s in data_nodes and o in category and category[o] in REFERENCE:
             drawn.add(o)
-    kinds = {c.key: label(c.cls) for c in CATEGORIES}
     marker = f" ({text('illustrative', lang)})" if made_up & drawn else ""
+
+    def rows(sparql: str):
+        return select(kg, sparql)
+
+    return _assemble(
+        kg,
+        lang,
+        label,
+        category,
+        made_up,
+        marker,
+        drawn,
+        drawn.__contains__,
+        links,
+        FigureRules.read(rows),
+        read_claims(rows, sources_only=True),
+        select(kg, Q_LITERALS),
+        rows,
+    )
+
+
+def _assemble(
+    kg: KnowledgeGraph,
+    lang: str,
+    label: Labels,
+    category: dict[str, str],
+    made_up: set[str],
+    marker: str,
+    build: set[str],
+    is_node,
+    links: list,
+    rules: FigureRules,
+    claims: list[Claim],
+    literals: list,
+    rows,
+) -> View:
+    """The view of the nodes in *build* from the rows read for them (the whole store's rows
+    for :func:`extract`; the rows about *build* only for :func:`extract_nodes`). *is_node* says
+    whether an IRI is a drawn node of the whole store (a link to a drawn node outside *build*
+    is an edge, not an attribute); *rows* runs a SELECT for the provenance queries."""
+    loc = locale(lang if lang in LANGS else "en", isolate=False)  # the page isolates RTL runs
+    kinds = {c.key: label(c.cls) for c in CATEGORIES}
     nodes = {
         x: Node(
             id=x,
@@ -132,16 +190,12 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
             category=category[x],
             kind=kinds[category[x]],
         )
-        for x in sorted(drawn)
+        for x in sorted(build)
     }
 
-    def rows(sparql: str):
-        return select(kg, sparql)
-
-    rules = FigureRules.read(rows)
     headcount: dict[str, Claim] = {}
     quantity_of: set[str] = set()
-    for claim in read_claims(rows, sources_only=True):
+    for claim in claims:
         quantity_of.add(claim.quantity)
         x = claim.fact
         if x not in nodes:
@@ -158,7 +212,7 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
     for s, p, o in links:
         if s not in nodes:
             continue
-        if o in nodes:
+        if is_node(o):
             edges.append(Edge(s, o, p, label(p)))
             if p == COUNTRY and category[s] != "country":
                 nodes[s].country = o
@@ -170,10 +224,10 @@ def extract(kg: KnowledgeGraph, lang: str = "en", include_illustrative: bool = F
             nodes[s].attributes.append((label(p), label(o)))
     _set_jobs(nodes, headcount, employer, rules)
 
-    for x, p, v in select(kg, Q_LITERALS):
+    for x, p, v in literals:
         if x in nodes:
             nodes[x].attributes.append((label(p), v))
-    _add_sources(kg, nodes, text("line", lang))
+    _add_sources(rows, nodes, text("line", lang))
     outgoing: dict[str, list[Edge]] = defaultdict(list)
     for e in edges:
         outgoing[e.source].append(e)
@@ -194,7 +248,7 @@ def _linked_label(n: Node, out: list[Edge], nodes: dict[str, Node]) -> str:
     """The label of an unlabelled fact with no figure: the labels of what it links to (*out*,
     its edges), then its other values (a membership: ``Daniel Kohn, IKANBI (general
     manager)``)."""
-    linked = sorted((e.relation, nodes[e.target].label) for e in out)
+    linked = sorted((e.relation, nodes[e.target].label) for e in out if e.target in nodes)
     names = ", ".join(dict.fromkeys(lab for _r, lab in linked))
     values = ", ".join(v for _k, v in n.attributes if v not in ("true", "false"))
     if names and values:
@@ -220,18 +274,19 @@ def _set_jobs(
         for target in employer.get(w, []):
             claims[target].append(claim.value)
     for x, ivs in claims.items():
-        nodes[x].jobs = combine_claims(ivs)
+        if x in nodes:  # an employer outside the nodes built (cut first) is not drawn
+            nodes[x].jobs = combine_claims(ivs)
 
 
-def _add_sources(kg: KnowledgeGraph, nodes: dict[str, Node], line_word: str) -> None:
+def _add_sources(rows, nodes: dict[str, Node], line_word: str) -> None:
     meta: dict[str, tuple[str, list[str]]] = {}
-    for src, title, publisher, date, file in select(kg, Q_SOURCES):
+    for src, title, publisher, date, file in rows(Q_SOURCES):
         parts = [t for t in (publisher, date, file) if t is not None]
         meta[src] = (title if title is not None else src, parts)
     refs: dict[tuple[str, str], SourceRef] = {}
-    rows = select(kg, Q_PROVENANCE)
-    rows.sort(key=lambda r: tuple("" if t is None else t for t in r))
-    for x, src, line, quote, tag in rows:
+    prov = rows(Q_PROVENANCE)
+    prov.sort(key=lambda r: tuple("" if t is None else t for t in r))
+    for x, src, line, quote, tag in prov:
         if x not in nodes:
             continue
         ref = refs.get((x, src))
@@ -244,3 +299,252 @@ def _add_sources(kg: KnowledgeGraph, nodes: dict[str, Node], line_word: str) -> 
             ref.meta = " · ".join(p for p in (ref.meta, f"{line_word} {line}") if p)
         if quote is not None and all(q.text != quote for q in ref.quotes):
             ref.quotes.append(Quote(quote, tag or None))
+
+
+# -- cut first: the kept nodes found with bound VALUES, then only their rows read -------------
+
+BATCH = 2000
+"""IRIs bound in one VALUES block; more are read in several queries."""
+
+
+def values_block(var: str, iris: Iterable[str]) -> str:
+    """``VALUES ?var { <iri> ... }``: each IRI written by the store's binding helper
+    (:func:`okg.store.sparql.term_to_sparql`, which refuses what could break out of an IRI)."""
+    if not var.isidentifier():
+        raise ValueError(f"not a variable name: {var!r}")
+    terms = " ".join(term_to_sparql(URIRef(x)) for x in iris)
+    return f"VALUES ?{var} {{ {terms} }}"
+
+
+def select_about(kg: KnowledgeGraph, sparql: str, var: str, iris: Iterable[str]) -> list:
+    """The rows of *sparql* with ``?var`` bound to each of *iris* (a VALUES block put at the
+    start of its WHERE group, :data:`BATCH` IRIs a query); distinct rows, in query order."""
+    xs = sorted(set(iris))
+    at = sparql.index("WHERE {") + len("WHERE {")
+    out: list = []
+    seen: set = set()
+    for i in range(0, len(xs), BATCH):
+        q = f"{sparql[:at]} {values_block(var, xs[i : i + BATCH])} {sparql[at:]}"
+        for r in select(kg, q):
+            if r not in seen:
+                seen.add(r)
+                out.append(r)
+    return out
+
+
+Q_DESCRIBED_ABOUT = f"""SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {_IN_SOURCES} }}"""
+Q_LINKS_IN = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} {_IN_SOURCES}
+  FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:hadPrimarySource, okg:unit, okg:qualifier,
+                                  okg:vagueTerm))
+}}"""
+""":data:`Q_LINKS`, to be read with ``?o`` bound (the links into some nodes)."""
+Q_LABEL_IS = """SELECT DISTINCT ?x WHERE { ?x rdfs:label ?l . FILTER(LCASE(STR(?l)) = ?k) }"""
+
+
+class Skeleton:
+    """What decides which nodes a view draws, read without reading the whole store's links:
+    every individual's category (one query), and, asked for the nodes met, whether the
+    sources describe them and whether a reference node is linked from a data node (so
+    drawn): the same rule as :func:`extract`."""
+
+    def __init__(self, kg: KnowledgeGraph, include_illustrative: bool = False):
+        self.kg = kg
+        types: dict[str, set[str]] = defaultdict(set)
+        for x, c in select(kg, Q_TYPES):
+            types[x].add(c)
+        category = {x: category_of(ts) for x, ts in types.items()}
+        self.made_up = illustrative_nodes(kg)
+        self.category = {
+            x: c
+            for x, c in category.items()
+            if c and (include_illustrative or x not in self.made_up)
+        }
+        self._described: dict[str, bool] = {}
+        self._linked: dict[str, bool] = {}
+        self._links_out: dict[str, list] = {}
+        self._links_in: dict[str, list] = {}
+
+    def _data(self, xs: Iterable[str]) -> None:
+        ask = {x for x in xs if x in self.category and x not in self._described}
+        if ask:
+            found = {r[0] for r in select_about(self.kg, Q_DESCRIBED_ABOUT, "x", ask)}
+            for x in ask:
+                self._described[x] = x in found
+
+    def is_data(self, x: str) -> bool:
+        self._data([x])
+        return self._described.get(x, False)
+
+    def drawn(self, xs: Iterable[str]) -> set[str]:
+        """The drawn nodes among *xs*: data nodes, and reference nodes a data node links to."""
+        xs = {x for x in xs if x in self.category}
+        self._data(xs)
+        refs = {
+            x
+            for x in xs
+            if not self._described[x] and self.category[x] in REFERENCE and x not in self._linked
+        }
+        if refs:
+            self.links_in(refs)
+            subjects = {s for x in refs for s, _p, _o in self._links_in[x]}
+            self._data(subjects)
+            for x in refs:
+                self._linked[x] = any(self.is_data(s) for s, _p, _o in self._links_in[x])
+        return {x for x in xs if self._described[x] or self._linked.get(x, False)}
+
+    def links_out(self, xs: Iterable[str]) -> list:
+        xs = list(xs)
+        ask = [x for x in xs if x not in self._links_out]
+        if ask:
+            for x in ask:
+                self._links_out[x] = []
+            self._data(ask)
+            for r in select_about(self.kg, Q_LINKS, "s", ask):
+                self._links_out[r[0]].append(r)
+                s, o = r[0], r[2]
+                if self._described.get(s) and self.category.get(o) in REFERENCE:
+                    self._linked[o] = True  # a data node links to it: drawn
+        return [r for x in xs for r in self._links_out[x]]
+
+    def links_in(self, xs: Iterable[str]) -> list:
+        xs = list(xs)
+        ask = [x for x in xs if x not in self._links_in]
+        if ask:
+            for x in ask:
+                self._links_in[x] = []
+            for r in select_about(self.kg, Q_LINKS_IN, "o", ask):
+                self._links_in[r[2]].append(r)
+        return [r for x in xs for r in self._links_in[x]]
+
+    def neighbourhood(self, seeds: set[str], depth: int) -> set[str]:
+        """:func:`okg.viz.cut.neighbourhood` of the whole view, walked in the store: the
+        drawn seeds and every drawn node within *depth* hops, not crossing reference nodes."""
+        seen = self.drawn(seeds)
+        frontier = set(seen)
+        for _ in range(depth):
+            cross = {x for x in frontier if x in seeds or self.category[x] not in REFERENCE}
+            ends = {o for _s, _p, o in self.links_out(cross)}
+            ends |= {s for s, _p, _o in self.links_in(cross)}
+            nxt = self.drawn(ends - seen)
+            seen |= nxt
+            frontier = nxt
+        return seen
+
+    def resolve(self, key: str, categories: set[str] | None = None, lang: str = "en") -> str | None:
+        """:func:`okg.viz.cut.resolve` without the view: by IRI, by the IRI's last part, then
+        by label. None when unsure (no hit, or a key that is not ASCII): the caller then
+        resolves on the whole view."""
+        k = key.strip()
+        marker = self.marker(lang)
+        cands = [x for x, c in self.category.items() if categories is None or c in categories]
+        if k in self.category and (categories is None or self.category[k] in categories):
+            if self.drawn([k]):
+                return k
+        last = sorted(
+            x for x in cands if x.rsplit("/", 1)[-1].rsplit("#", 1)[-1] in (k, k.replace(".", ""))
+        )
+        hits = sorted(self.drawn(last))
+        if hits:
+            return hits[0]
+        if not k.isascii() or not k:
+            return None
+        bound = f"VALUES ?k {{ {term_to_sparql(Literal(k.lower()))} }}"
+        q = Q_LABEL_IS.replace("WHERE {", "WHERE { " + bound, 1)
+        named = {
+            x
+            for (x,) in select(self.kg, q)
+            if x in self.category and (categories is None or self.category[x] in categories)
+        }
+        label = Labels(self.kg, lang, only=named)
+        hits = sorted(
+            x
+            for x in self.drawn(named)
+            if (label(x) + (marker if x in self.made_up else "")).casefold() == k.casefold()
+        )
+        return hits[0] if hits else None
+
+    def marker(self, lang: str) -> str:
+        """The illustrative marker, as :func:`extract` decides it (any illustrative node drawn)."""
+        shown = self.drawn(x for x in self.made_up if x in self.category)
+        return f" ({text('illustrative', lang)})" if shown else ""
+
+    def actors_in(self, sector: str | None, country: str | None) -> set[str]:
+        """:func:`okg.viz.cut.actors_in` without the view: the drawn firms and segments whose
+        sector and country nodes (as :func:`extract` sets them) are *sector* and *country*."""
+        cands: set[str] | None = None
+        for target, prop in ((sector, SECTOR), (country, COUNTRY)):
+            if target is None:
+                continue
+            found = {s for s, p, _o in self.links_in([target]) if p == prop}
+            cands = found if cands is None else cands & found
+        assert cands is not None
+        cands = {x for x in cands if self.category.get(x) in FIRM_LIKE | {"segment"}}
+        cands = self.drawn(cands)
+        rows = self.links_out(cands)
+        ends = self.drawn({o for _s, _p, o in rows})
+        of: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, p, o in rows:
+            if o in ends and (p == SECTOR or p == COUNTRY):
+                of[s][p] = o
+        return {
+            x
+            for x in cands
+            if (sector is None or of[x].get(SECTOR) == sector)
+            and (country is None or of[x].get(COUNTRY) == country)
+        }
+
+
+def extract_nodes(
+    kg: KnowledgeGraph,
+    skel: Skeleton,
+    keep: set[str],
+    lang: str = "en",
+) -> View:
+    """The view :func:`extract` would give, restricted to the drawn nodes *keep*
+    (:func:`okg.viz.cut.subview`), read only about them: their links, figures, literals,
+    sources and quotes, bound as VALUES. Built with them: their link targets (for the labels
+    of unlabelled facts) and the workforce facts of employers and workplaces (their jobs)."""
+    keep = skel.drawn(keep)
+    out = skel.links_out(keep)
+    build = set(keep) | skel.drawn({o for _s, _p, o in out})
+    build |= skel.drawn({s for s, p, _o in skel.links_in(keep) if p in EMPLOYER})
+    links = skel.links_out(build)
+    ends = skel.drawn({o for _s, _p, o in links}) | build
+
+    def rows(sparql: str):
+        if sparql is Q_PROVENANCE:
+            return select_about(kg, Q_PROVENANCE, "x", build)
+        return select(kg, sparql)
+
+    claims = claims_from_rows(
+        select_about(kg, Q_CLAIMS, "x", build),
+        quotes=quotes_from_rows(select_about(kg, Q_CLAIM_QUOTES, "x", build)),
+        titles=titles_from_rows(select(kg, Q_SOURCE_TITLES)),
+        scopes=scopes_from_rows(select_about(kg, Q_SCOPES, "x", build)),
+        illustrative=[r[0] for r in select(kg, Q_ILLUSTRATIVE)],
+        sources_only=True,
+    )
+    literals = select_about(kg, Q_LITERALS, "x", build)
+    named = set(build) | {c.cls for c in CATEGORIES}
+    named |= {t for r in links for t in r[1:]} | {r[1] for r in literals}
+    named |= {t for c in claims for t in (c.prop, c.qualifier, c.unit) if t is not None}
+    label = Labels(kg, lang, only={str(x) for x in named})
+    view = _assemble(
+        kg,
+        lang,
+        label,
+        skel.category,
+        skel.made_up,
+        skel.marker(lang),
+        build,
+        ends.__contains__,
+        links,
+        FigureRules.read(lambda q: select(kg, q)),
+        claims,
+        literals,
+        rows,
+    )
+    nodes = {k: n for k, n in view.nodes.items() if k in keep}
+    edges = [e for e in view.edges if e.source in nodes and e.target in nodes]
+    return View(nodes, edges, view.lang, view.kinds)

@@ -25,7 +25,7 @@ import inspect
 
 from okg.store import KnowledgeGraph
 from okg.viz.cut import actors_in, group_firms, neighbourhood, resolve, subview
-from okg.viz.extract import extract
+from okg.viz.extract import Skeleton, extract, extract_nodes
 from okg.viz.model import Impact, View
 from okg.viz.style import text
 
@@ -55,7 +55,57 @@ def network_view(
     include_illustrative: bool = False,
 ) -> View:
     """The view to draw (see the module doc); *impact* is an ImpactResult to highlight.
-    Illustrative nodes are left out unless *include_illustrative* (then marked)."""
+    Illustrative nodes are left out unless *include_illustrative* (then marked).
+
+    Cut first: with a ``focus``, ``sector`` or ``country``, the kept nodes are found in the
+    store (:class:`okg.viz.extract.Skeleton`: the neighbourhood walked with bound VALUES) and
+    only they are read (:func:`okg.viz.extract.extract_nodes`); the page is the one
+    :func:`network_view_full` draws. A name the quick lookup cannot settle (no match, or not
+    ASCII) is resolved on the whole view, as before."""
+    if max_nodes < 1:
+        raise ViewError("--max-nodes must be at least 1")
+    if depth < 0:
+        raise ViewError("--depth must be 0 or more")
+    args = (kg, lang, focus, depth, sector, country, max_nodes, impact, include_illustrative)
+    if not (focus or sector or country):
+        return network_view_full(*args)
+    skel = Skeleton(kg, include_illustrative)
+    seeds: set[str] = set()
+    if focus:
+        hit = skel.resolve(focus, None, lang)
+        if hit is None:
+            return network_view_full(*args)
+        seeds.add(hit)
+    if sector or country:
+        s = skel.resolve(sector, {"sector"}, lang) if sector else None
+        c = skel.resolve(country, {"country"}, lang) if country else None
+        if (sector and s is None) or (country and c is None):
+            return network_view_full(*args)
+        found = skel.actors_in(s, c)
+        if not found:
+            raise ViewError(
+                f"no firm or segment in sector '{sector or '*'}' and country '{country or '*'}'"
+            )
+        seeds |= found
+    view = extract_nodes(kg, skel, skel.neighbourhood(seeds, depth), lang)
+    if impact is not None:
+        mark_impact(view, impact)
+    return group_firms(view, max_nodes)
+
+
+def network_view_full(
+    kg: KnowledgeGraph,
+    lang: str = "en",
+    focus: str | None = None,
+    depth: int = 2,
+    sector: str | None = None,
+    country: str | None = None,
+    max_nodes: int = DEFAULT_BUDGET,
+    impact: object | None = None,
+    include_illustrative: bool = False,
+) -> View:
+    """:func:`network_view` the first way: the whole store extracted, then cut (the reference
+    the cut-first path is tested against, and the path of the uncut view)."""
     if max_nodes < 1:
         raise ViewError("--max-nodes must be at least 1")
     if depth < 0:
@@ -220,8 +270,42 @@ def event_view(
     max_nodes: int = DEFAULT_BUDGET,
     include_illustrative: bool = False,
 ) -> View:
-    """The network around an event: what it reaches and *depth* hops more, paths marked."""
+    """The network around an event: what it reaches and *depth* hops more, paths marked.
+
+    Cut first: the nodes the result marks (:func:`impact_nodes`, from run_impact's result)
+    seed a walk in the store, and only the kept nodes are read; the same view as
+    :func:`event_view_full`."""
+    skel = Skeleton(kg, include_illustrative)
+    reached = skel.drawn(impact_nodes(result))
+    view = extract_nodes(kg, skel, skel.neighbourhood(reached, depth), lang)
+    mark_impact(view, result)
+    return group_firms(view, max_nodes)
+
+
+def event_view_full(
+    kg: KnowledgeGraph,
+    result: object,
+    lang: str = "en",
+    depth: int = 1,
+    max_nodes: int = DEFAULT_BUDGET,
+    include_illustrative: bool = False,
+) -> View:
+    """:func:`event_view` the first way: the whole store extracted, marked, then cut (the
+    reference of the tests)."""
     view = extract(kg, lang, include_illustrative)
     reached = mark_impact(view, result)
     view = subview(view, neighbourhood(view, reached, depth))
     return group_firms(view, max_nodes)
+
+
+def impact_nodes(result: object) -> set[str]:
+    """Every node :func:`mark_impact` marks when the view holds it: the event, the actors and
+    sites of its rows, its contracts, and both ends of every step of their chains."""
+    nodes: set[str] = set()
+    for chain in [r.chain for r in result.rows] + [c.chain for c in result.contracts]:
+        for step in chain:
+            nodes.update((step.start, step.end))
+    nodes.update(x for r in result.rows for x in (r.actor, r.site))
+    nodes.update(c.contract for c in result.contracts)
+    nodes.add(result.event)
+    return {x for x in nodes if x}
