@@ -35,6 +35,13 @@ def kg() -> KnowledgeGraph:
     return kg
 
 
+@pytest.fixture(autouse=True)
+def by_values(monkeypatch):
+    """The seed store is small: every cut would be most of it and read whole
+    (:data:`okg.viz.extract.WHOLE_SHARE`); the tests read by VALUES, whatever the share."""
+    monkeypatch.setattr("okg.viz.extract.WHOLE_SHARE", 10.0)
+
+
 def same(a, b) -> None:
     assert dataclasses.asdict(a) == dataclasses.asdict(b)
 
@@ -108,6 +115,13 @@ def test_every_bundled_event(kg):
             )
             ref.title = view.title
             same(view, ref)
+
+
+def test_large_cuts_read_whole_the_same(kg, monkeypatch):
+    monkeypatch.setattr("okg.viz.extract.WHOLE_SHARE", 0.0)
+    result = run_event(kg, "total-relocation", AS_OF)
+    same(event_view(kg, result), event_view_full(kg, result))
+    same(network_view(kg, focus="ikanbi", depth=1), network_view_full(kg, focus="ikanbi", depth=1))
 
 
 def test_unknown_names_fail_as_before(kg):
