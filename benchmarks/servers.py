@@ -8,9 +8,9 @@ hold what an okg store holds: vocabulary, sources, derived graphs), :func:`time_
 2. **Oxigraph server**: ``oxigraph load --location DIR --file X.nq`` (``load_s``), then
    ``oxigraph serve --bind 127.0.0.1:PORT --union-default-graph --timeout-s T'``;
 3. **Virtuoso 7** (Debian's ``virtuoso-opensource``, when installed): a fresh database in a
-   temp folder with a copy of the package's ``virtuoso.ini`` (tests/servers.py), both ports
-   on 127.0.0.1, then Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run()`` +
-   ``checkpoint`` through ``isql-vt``) on the N-Quads file (``load_s``);
+   temp folder with a copy of the package's ``virtuoso.ini``, both ports on 127.0.0.1, then
+   Virtuoso's bulk loader (``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint`` through
+   ``isql-vt``) on the N-Quads file (``load_s``);
 
 and times every canned query with its default parameters through
 ``okg.queries.canned.run_query(Endpoint(...), name, {}, "en")``: the median of up to *reps*
@@ -19,7 +19,8 @@ runs, each query in a forked child killed after *timeout* seconds (benchmarks/ru
 own time-outs are set 2 s above the client's (the client always stops first, so a time-out
 is never mistaken for a server error), and after a time-out the server is given those 2 s to
 drop the query before the next one is timed. Each server is stopped by its pid in a
-``finally`` block. Virtuoso's defaults that would change answers are raised (``ResultSetMaxRows``
+``finally`` block (tests/servers.py, the tests' module, starts and stops both servers: config
+in the temp folder, free ports). Virtuoso's defaults that would change answers are raised (``ResultSetMaxRows``
 10,000 truncates silently); its ``MaxQueryCostEstimationTime`` (400 s) is kept, so a query
 its planner refuses is recorded as an error.
 
@@ -38,7 +39,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -52,8 +52,8 @@ LOAD_TIMEOUT_S = 3600
 
 
 def _test_servers():
-    """tests/servers.py (the tests' Virtuoso config and free ports), loaded by its path: the
-    name ``servers`` is this module's too."""
+    """tests/servers.py (the one module that starts and stops the Oxigraph server and Virtuoso
+    on 127.0.0.1), loaded by its path: the name ``servers`` is this module's too."""
     import importlib.util
 
     name = "okg_tests_servers"
@@ -65,35 +65,13 @@ def _test_servers():
     return sys.modules[name]
 
 
+_servers = _test_servers()
+
+
 def _run(cmd: list[str], timeout: float = LOAD_TIMEOUT_S, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(
         cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, **kw
     )
-
-
-def _wait_http(proc: subprocess.Popen, probe: str, wait_s: float, what: str) -> None:
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            urllib.request.urlopen(probe, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{what} did not answer in {wait_s:g} s")
-
-
-def _stop(proc: subprocess.Popen | None) -> None:
-    """SIGTERM by pid, SIGKILL after 30 s."""
-    if proc is None or proc.poll() is not None:
-        return
-    os.kill(proc.pid, 15)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, 9)
-        proc.wait(timeout=10)
 
 
 Q_OKG_QUADS = """SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
@@ -135,68 +113,31 @@ def store_nquads(source: Path, out: Path) -> dict:
 # -- Oxigraph server --------------------------------------------------------------------------
 
 
-def oxigraph_binary() -> str:
-    found = Path(sys.executable).with_name("oxigraph")
-    return str(found) if found.exists() else (shutil.which("oxigraph") or "oxigraph")
+class OxigraphServer(_servers.OxigraphServer):
+    """``oxigraph load`` of *nq* into *folder*, then tests/servers.py's ``oxigraph serve`` on
+    127.0.0.1 (``load_s``, ``start_s``, ``version``)."""
 
-
-class OxigraphServer:
-    """``oxigraph load`` of *nq* into *folder*, then ``oxigraph serve`` on 127.0.0.1."""
+    stop_grace_s = 30.0
 
     def __init__(self, nq: Path, folder: Path, server_timeout_s: int):
-        free_port = _test_servers().free_port
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        binary = oxigraph_binary()
+        binary = _servers.oxigraph_binary()
         self.version = _run([binary, "--version"], 60).stdout.strip()
         t0 = time.perf_counter()
         done = _run([binary, "load", "--location", str(folder), "--file", str(nq)])
         if done.returncode:
             raise RuntimeError(f"oxigraph load failed: {(done.stderr or done.stdout)[-300:]}")
         self.load_s = time.perf_counter() - t0
-        self.port = free_port()
-        t0 = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [
-                binary,
-                "serve",
-                "--location",
-                str(folder),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--union-default-graph",
-                "--timeout-s",
-                str(server_timeout_s),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            _wait_http(self.proc, f"{self.query_url}?query=ASK%7B%7D", 60, "oxigraph serve")
-        except BaseException:
-            self.stop()
-            raise
-        self.start_s = time.perf_counter() - t0
-
-    @property
-    def query_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def stop(self) -> None:
-        _stop(self.proc)
+        super().__init__(folder, timeout_s=server_timeout_s, wait_s=60)
 
 
 # -- Virtuoso 7 -----------------------------------------------------------------------------------
 
 
-def virtuoso_config(folder: Path, sql_port: int, http_port: int, server_timeout_s: int) -> str:
-    """tests/servers.py's config (temp files, 127.0.0.1 ports, *folder* in DirsAllowed) with
-    the limits that would change a benchmark raised: result rows, query time, buffers."""
-    import re
-
-    _config = _test_servers()._config
-
+def virtuoso_settings(server_timeout_s: int) -> dict[tuple[str, str], str]:
+    """The limits of the package's ``virtuoso.ini`` that would change a benchmark, raised
+    (result rows, query time, buffers), as tests/servers.py's ``settings``."""
     try:
         import psutil
 
@@ -204,51 +145,26 @@ def virtuoso_config(folder: Path, sql_port: int, http_port: int, server_timeout_
     except ImportError:
         free = 4 * 2**30
     buffers = int(max(10_000, min(340_000, free / 4 / 8192)))  # 8 KiB pages, a quarter of RAM
-    values = {
-        "ResultSetMaxRows": "10000000",
-        "MaxQueryExecutionTime": str(server_timeout_s),
-        "NumberOfBuffers": str(buffers),
-        "MaxDirtyBuffers": str(buffers * 3 // 4),
+    return {
+        ("SPARQL", "ResultSetMaxRows"): "10000000",
+        ("SPARQL", "MaxQueryExecutionTime"): str(server_timeout_s),
+        ("Parameters", "NumberOfBuffers"): str(buffers),
+        ("Parameters", "MaxDirtyBuffers"): str(buffers * 3 // 4),
     }
-    out = []
-    for line in _config(folder, sql_port, http_port).splitlines():
-        key = re.match(r"\s*(\w+)\s*=", line)
-        if key and key.group(1) in values:
-            line = f"{key.group(1)} = {values[key.group(1)]}"
-        out.append(line)
-    return "\n".join(out) + "\n"
 
 
-class VirtuosoServer:
-    """A fresh Virtuoso database in *folder* (127.0.0.1), *nq* loaded by the bulk loader."""
+class VirtuosoServer(_servers.VirtuosoServer):
+    """A fresh Virtuoso database in *folder* (tests/servers.py's, on 127.0.0.1, with
+    :func:`virtuoso_settings`), *nq* loaded by the bulk loader (``load_s``)."""
 
     def __init__(self, nq: Path, folder: Path, server_timeout_s: int):
-        free_port = _test_servers().free_port
-        why = _test_servers().virtuoso_missing()
+        why = _servers.virtuoso_missing()
         if why:
             raise FileNotFoundError(why)
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        self.folder = folder
-        self.sql_port, self.http_port = free_port(), free_port()
-        ini = folder / "virtuoso.ini"
-        ini.write_text(
-            virtuoso_config(folder, self.sql_port, self.http_port, server_timeout_s),
-            encoding="utf-8",
-        )
-        self.proc = None
-        t0 = time.perf_counter()
-        with open(folder / "stdout.log", "wb") as log:
-            self.proc = subprocess.Popen(
-                ["virtuoso-t", "+foreground", "+configfile", str(ini)],
-                cwd=folder,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
+        settings = virtuoso_settings(server_timeout_s)
+        super().__init__(folder, wait_s=120, settings=settings, grant_update=False)
         try:
-            _wait_http(self.proc, f"{self.query_url}?query=ASK%7B%7D", 120, "virtuoso-t")
-            self.start_s = time.perf_counter() - t0
             ver = _run(["virtuoso-t", "-?"], 60)  # "Version 7.2.5.3229-pthreads as of ..."
             found = [w for w in (ver.stdout + ver.stderr).split() if w[:1].isdigit() and "." in w]
             self.version = "Virtuoso " + (found[0].split("-")[0] if found else "7")
@@ -274,19 +190,7 @@ class VirtuosoServer:
             raise
 
     def isql(self, statement: str, timeout: float = LOAD_TIMEOUT_S) -> str:
-        done = _run(
-            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statement}"], timeout
-        )
-        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
-            raise RuntimeError(f"isql-vt {statement!r}: {done.stdout[-300:]}{done.stderr[-300:]}")
-        return done.stdout
-
-    @property
-    def query_url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql"
-
-    def stop(self) -> None:
-        _stop(self.proc)
+        return super().isql(statement, timeout)
 
 
 # -- timing -----------------------------------------------------------------------------------

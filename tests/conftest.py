@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+from servers import OxigraphServer, VirtuosoServer, virtuoso_missing  # tests/servers.py
 
-# -- canned queries: seed graphs and an Oxigraph server (issue 3) ----------------------------
+# -- canned queries: seed graphs and an Oxigraph server (issue 3); the servers: tests/servers.py --
 
 
 def _seed_kg(engine: str):
@@ -36,72 +28,6 @@ def queries_seed_kg():
 def queries_seed_kg_rdflib():
     """The bundled data pack in rdflib's in-memory reference store."""
     return _seed_kg("rdflib")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _oxigraph_binary() -> str:
-    found = Path(sys.executable).with_name("oxigraph")
-    return str(found) if found.exists() else (shutil.which("oxigraph") or "oxigraph")
-
-
-class OxigraphServer:
-    """An ``oxigraph serve`` process on 127.0.0.1 (union default graph, server-side timeout)."""
-
-    def __init__(self, location: Path, timeout_s: int = 20, union: bool = True):
-        self.location = location
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [
-                _oxigraph_binary(),
-                "serve",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                *(["--union-default-graph"] if union else []),
-                "--timeout-s",
-                str(timeout_s),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):  # bounded wait for the port to answer
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.proc.returncode}")
-            try:
-                urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("oxigraph serve did not answer")
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.base}/query"
-
-    @property
-    def update_url(self) -> str:
-        return f"{self.base}/update"
-
-    @property
-    def gsp_url(self) -> str:
-        return f"{self.base}/store"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, 9)
-                self.proc.wait(timeout=10)
 
 
 FOREIGN_GRAPH = "http://example.org/not-okg/graph"
@@ -146,8 +72,6 @@ def oxigraph_server_factory(tmp_path):
 def virtuoso_server(tmp_path_factory):
     """A Virtuoso server on 127.0.0.1 (temp config, SPARQL Update granted), stopped by its pid;
     the tests using it are skipped when ``virtuoso-t`` is not installed."""
-    from servers import VirtuosoServer, virtuoso_missing
-
     why = virtuoso_missing()
     if why:
         pytest.skip(why)

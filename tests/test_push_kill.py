@@ -36,7 +36,7 @@ from types import SimpleNamespace
 import pytest
 from okg.store.remote import INSERT_CHUNK, TEMP_PREFIX, Endpoint, EndpointError, push
 from rdflib import BNode, Dataset, Literal, URIRef
-from servers import KillableOxigraph, VirtuosoServer, virtuoso_missing
+from servers import OxigraphServer, VirtuosoServer, virtuoso_missing
 
 pytestmark = pytest.mark.server
 
@@ -57,7 +57,7 @@ class KillProxy:
     ``before`` forwarding or ``after`` the server answered, and drops the connection unanswered
     (as does every request after that: the server is dead). Records each request's kind."""
 
-    def __init__(self, server: KillableOxigraph):
+    def __init__(self, server: OxigraphServer):
         self.server = server
         self.kill_at: int | None = None
         self.kill_kind: tuple[str, int] | None = None  # the n-th request whose kind has this
@@ -208,7 +208,7 @@ def make_states(root: Path, seed) -> SimpleNamespace:
     old, new = _versions(seed)
     seen = {}
     for name, ds, status in (("old", old, OLD_STATUS), ("new", new, NEW_STATUS)):
-        server = KillableOxigraph(root / name)
+        server = OxigraphServer(root / name, timeout_s=60)
         try:
             push(ds, _direct(server), status=status)
             seen[name] = dump(server.query_url)
@@ -259,7 +259,7 @@ def make_plan(states) -> SimpleNamespace:
     """The requests of one uninterrupted push of the new version, through the proxy."""
     folder = states.root / "dry"
     shutil.copytree(states.folder, folder)
-    server = KillableOxigraph(folder)
+    server = OxigraphServer(folder, timeout_s=60)
     proxy = KillProxy(server)
     try:
         ep = Endpoint(proxy.base + "/query", update_url=proxy.base + "/update", attempts=1)
@@ -285,7 +285,7 @@ def kill_once(states, plan, k: int, when: str, folder: Path) -> SimpleNamespace:
     neither old nor new after the restart) and ``rerun_ok`` (the second push left exactly
     the new version)."""
     shutil.copytree(states.folder, folder)
-    server = KillableOxigraph(folder)
+    server = OxigraphServer(folder, timeout_s=60)
     proxy = KillProxy(server)
     out = SimpleNamespace(error=None, killed=False, problems=[], rerun_ok=False)
     try:
@@ -340,7 +340,7 @@ def test_okg_push_killed_mid_push_is_one_line_then_a_rerun_completes(states, pla
 
     folder = tmp_path / "server"
     shutil.copytree(states.folder, folder)
-    server = KillableOxigraph(folder)
+    server = OxigraphServer(folder, timeout_s=60)
     proxy = KillProxy(server)
     okg = str(Path(sys.executable).with_name("okg"))
     env = {**os.environ, "COLUMNS": "200"}
