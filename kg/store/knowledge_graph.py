@@ -43,6 +43,7 @@ from okg.store.backends import (
     live_writer,
     lock_wait,
 )
+from okg.store.derive_steps import step_of
 from okg.store.sparql import Rows, bind, term_to_sparql
 from okg.terms.labels import pick
 from okg.terms.namespaces import (
@@ -499,9 +500,13 @@ class KnowledgeGraph:
         rules = sorted((queries_dir() / "derive").glob("*.rq"))
         if not self._native():
             for i, rule in enumerate(rules, 1):
-                derived = self.backend.construct(
-                    sparql_prologue() + rule.read_text(encoding="utf-8")
-                )
+                sparql = sparql_prologue() + rule.read_text(encoding="utf-8")
+                if (step := step_of(sparql)) is not None:
+                    derived = Graph()
+                    for s, p, o in step(self.backend.select(sparql).rows):
+                        derived.add((s, URIRef(p), Literal(o)))
+                else:
+                    derived = self.backend.construct(sparql)
                 if len(derived):
                     self._add(DERIVED_GRAPH, derived)
                 kill_point(f"derive-{i}")
@@ -515,8 +520,17 @@ class KnowledgeGraph:
                 work = store
             for i, rule in enumerate(rules, 1):
                 sparql = sparql_prologue() + rule.read_text(encoding="utf-8")
-                triples = list(work.query(sparql, use_default_graph_as_union=True))
-                work.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, dg) for t in triples)
+                if (step := step_of(sparql)) is not None:
+                    res = work.query(sparql, use_default_graph_as_union=True)
+                    names = res.variables
+                    rows = (tuple(sol[v] for v in names) for sol in res)
+                    quads = [
+                        ox.Quad(s, ox.NamedNode(p), ox.Literal(o), dg) for s, p, o in step(rows)
+                    ]
+                else:
+                    triples = work.query(sparql, use_default_graph_as_union=True)
+                    quads = [ox.Quad(t.subject, t.predicate, t.object, dg) for t in triples]
+                work.bulk_extend(quads)
                 kill_point(f"derive-{i}")
             if on_disk:
                 # outside a transaction, safe: the status says incomplete until mark_complete
