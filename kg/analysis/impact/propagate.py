@@ -143,6 +143,7 @@ class Propagation:
         self.used: set[str] = set()
         self._revenue_texts: dict[str, str | None] = {}
         self._nodes = G._node  # node -> attributes (a filtered mapping on a view): no view per call
+        self._succ = G._succ  # u -> v -> key -> attributes (filtered likewise on a view)
         self._memo = _memo(G, lang)
 
     # -- services for rules ------------------------------------------------------------------
@@ -159,7 +160,7 @@ class Propagation:
         return a["classes"] if a is not None else frozenset()
 
     def step(self, u: str, v: str, key: str) -> Step:
-        d = self.G.edges[u, v, key]
+        d = self._succ[u][v][key]  # G.edges[u, v, key] without a view per call
         return Step(
             start=u,
             end=v,
@@ -361,6 +362,7 @@ class Propagation:
         """Jobs of one figure at risk, and the formula (empty when not explaining)."""
         H = fig.headcount
         say = self.explain
+        h_text = _Text(H.format) if say else ""  # the headcount as text, made once if needed
         reasons: list[Reason] = []
         for c in fig.attributed:
             if c in self.lost:
@@ -371,7 +373,7 @@ class Propagation:
                             H,
                             say
                             and f"all jobs attributed to the lost contract "
-                            f"{self.label(c)} = {H.format()}",
+                            f"{self.label(c)} = {h_text}",
                         )
                     )
                 else:
@@ -381,13 +383,13 @@ class Propagation:
                             v,
                             say
                             and f"jobs attributed to {self.label(c)} "
-                            f"{H.format()} × fraction lost {pct(f)} = "
+                            f"{h_text} × fraction lost {pct(f)} = "
                             f"{v.format()}",
                         )
                     )
         st = self.actors.get(actor) if actor else None
         if st is not None:
-            thr = pct(Interval.of(self.threshold)) if say else ""
+            thr = self._threshold_text() if say else ""
             if st.status in (Status.CLOSURE_RISK, Status.STOPPED):
                 why = (
                     "the actor is stopped"
@@ -395,7 +397,7 @@ class Propagation:
                     else say
                     and f"closure risk (revenue share lost {pct(st.loss)} ≥ threshold {thr})"
                 )
-                reasons.append(Reason(H, say and f"{why}: all its jobs = {H.format()}"))
+                reasons.append(Reason(H, say and f"{why}: all its jobs = {h_text}"))
             elif st.status == Status.POSSIBLE_CLOSURE:
                 v = (
                     Interval(st.loss.low * H.low, H.high).integral()
@@ -408,9 +410,9 @@ class Propagation:
                         say
                         and f"possible closure (revenue share lost "
                         f"{pct(st.loss)} reaches the threshold {thr} only "
-                        f"at its top): from pro rata {H.format()} × "
+                        f"at its top): from pro rata {h_text} × "
                         f"{pct(Interval.of(st.loss.low))} to all "
-                        f"{H.format()} = {v.format()}",
+                        f"{h_text} = {v.format()}",
                     )
                 )
             elif not fig.attributed:
@@ -419,7 +421,7 @@ class Propagation:
                 reasons.append(
                     Reason(
                         v,
-                        say and f"jobs at risk = {H.format()} × {self._factors(st)} = {v.format()}",
+                        say and f"jobs at risk = {h_text} × {self._factors(st)} = {v.format()}",
                     )
                 )
         if not reasons:
@@ -436,6 +438,12 @@ class Propagation:
             hi = H.high if hi is None else min(hi, H.high)
         v = Interval(lo, hi)
         return v, say and f"{joined} → the same jobs counted once: {v.format()}"
+
+    def _threshold_text(self) -> str:
+        text = self.__dict__.get("_thr_text")
+        if text is None:
+            text = self._thr_text = pct(Interval.of(self.threshold))
+        return text
 
     def _factors(self, st: ActorState) -> str:
         if st.share_term and not st.contract_terms and not st.stopped:
@@ -460,7 +468,7 @@ class Propagation:
                     (
                         p
                         for c in attributed
-                        for _, p, d in sorted(G.out_edges(c, data=True))
+                        for _, p, d in sorted(iter(G.out_edges(c, data=True)))
                         if d["weight"]
                     ),
                     None,
@@ -503,7 +511,7 @@ class Propagation:
                 chain = list(self.lost[c].chain)
             w = fig.workforces[0]
             lost = [c for c in fig.attributed if c in self.lost]
-            into = sorted(G.in_edges(w, keys=True))
+            into = sorted(iter(G.in_edges(w, keys=True)))
             src = next((u for u, _, k in into if u in (*lost, actor)), None)
             if src is not None:
                 key = next(k for u, _, k in into if u == src)
@@ -556,12 +564,13 @@ class Propagation:
         for effect, table in (("loss", self.lost), ("gain", self.gained)):
             for c, st in sorted(table.items()):
                 provider = next(
-                    (p for _, p, d in sorted(self.G.out_edges(c, data=True)) if d["weight"]), None
+                    (p for _, p, d in sorted(iter(self.G.out_edges(c, data=True))) if d["weight"]),
+                    None,
                 )
                 client = next(
                     (
                         u
-                        for u, _, k in sorted(self.G.in_edges(c, keys=True))
+                        for u, _, k in sorted(iter(self.G.in_edges(c, keys=True)))
                         if ACTOR in self.classes(u)
                         and self.G.edges[u, c, k]["flow"] == "inbound"
                         and self.G.edges[u, c, k]["subject"] == c
@@ -574,6 +583,20 @@ class Propagation:
                     )
                 )
         return out
+
+
+class _Text:
+    """A text made on first use, then reused (an f-string formats it with ``{x}``)."""
+
+    __slots__ = ("_make", "_text")
+
+    def __init__(self, make):
+        self._make, self._text = make, None
+
+    def __format__(self, spec: str) -> str:
+        if self._text is None:
+            self._text = self._make()
+        return format(self._text, spec)
 
 
 def _rank(r: Row) -> tuple:

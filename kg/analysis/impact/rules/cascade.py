@@ -59,6 +59,6 @@ class Cascade(Rule):
         if status == Status.EXPOSED or (run.max_depth is not None and st.depth >= run.max_depth):
             return
         fraction = UNIT if status == Status.POSSIBLE_CLOSURE else ONE
-        for _, c, key in sorted(run.G.out_edges(a, keys=True)):
+        for _, c, key in sorted(iter(run.G.out_edges(a, keys=True))):
             if CONTRACT in run.classes(c):
                 run.hit(c, LOSS, Hit(fraction, st.depth + 1, st.chain + [run.step(a, c, key)]))

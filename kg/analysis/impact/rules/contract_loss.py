@@ -46,7 +46,7 @@ class ContractLoss(Rule):
             st.fraction = wider
             if closer:
                 st.depth, st.chain = hit.depth, hit.chain
-        for _, p, key, d in sorted(run.G.out_edges(c, keys=True, data=True)):
+        for _, p, key, d in sorted(iter(run.G.out_edges(c, keys=True, data=True))):
             if d["weight"] is None or ACTOR not in run.classes(p):
                 continue
             share, stated = run.share_of(c, d["weight"])

@@ -56,7 +56,7 @@ class EventSeeding(Rule):
         taken = ONE
         if run.G.nodes[event]["quantities"].get(SHARE):
             taken, _ = run.share_of(event, SHARE)  # the share of each contract lost
-        for _, target, key, d in sorted(run.G.out_edges(event, keys=True, data=True)):
+        for _, target, key, d in sorted(iter(run.G.out_edges(event, keys=True, data=True))):
             if d["effect"] is None:
                 continue
             effect = effect_iri(d["effect"])

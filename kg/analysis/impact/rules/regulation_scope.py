@@ -47,7 +47,7 @@ class RegulationScope(Rule):
     def hit(self, run: Propagation, reg: str, hit: Hit) -> None:
         G = run.G
         dims: dict[str, list[str]] = {}
-        for _, t, key, d in sorted(G.out_edges(reg, keys=True, data=True)):
+        for _, t, key, d in sorted(iter(G.out_edges(reg, keys=True, data=True))):
             if d["scope"]:
                 dims.setdefault(key, []).append(t)
         if not dims:
@@ -84,7 +84,7 @@ class RegulationScope(Rule):
                     run.note(
                         f"{run.label(t)} is covered as a narrower activity of {run.label(via)}."
                     )
-                for _, f, k1 in sorted(G.out_edges(t, keys=True)):
+                for _, f, k1 in sorted(iter(G.out_edges(t, keys=True))):
                     if CONTRACT in run.classes(f):
                         covered = {u for u, _, k in G.in_edges(f, keys=True) if k == k1}
                         frac = ONE if covered <= in_scope else UNIT
@@ -92,7 +92,7 @@ class RegulationScope(Rule):
                             Reach(frac, [s1, run.step(t, f, k1)], None, t)
                         )
                         continue
-                    for _, a, k2, d2 in sorted(G.out_edges(f, keys=True, data=True)):
+                    for _, a, k2, d2 in sorted(iter(G.out_edges(f, keys=True, data=True))):
                         if d2["weight"] is None or ACTOR not in run.classes(a):
                             continue
                         share, stated = run.share_of(f, d2["weight"])
