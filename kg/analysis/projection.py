@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import hashlib
 import importlib
@@ -612,12 +613,37 @@ def _store_dir(kg: KnowledgeGraph) -> Path | None:
 # types, and dataclasses only from okg.figures (Interval, Claim): nothing else can be named, so
 # a planted cache file can at worst be wrong data, never code.
 _DATACLASS_MODULES = ("okg.figures.",)
-CACHE_LAYOUT = "columns-1"
-"""The file layout (the data shape is :data:`PROJECTION_VERSION`): another layout is rebuilt."""
+CACHE_LAYOUT = "columns-2"
+"""The file layout (the data shape is :data:`PROJECTION_VERSION`): another layout is rebuilt.
+``columns-1`` files shared one entry between values that compare equal but differ (an interval
+``about 49 (44–54)`` and a plain ``44–54``: ``Interval.point`` is left out of ``==``), so a
+run on such a cache could differ from a run on the fresh projection: they are rebuilt."""
 
 _ABSENT = -2  # a node or edge without this attribute (a reference column's None is -1)
 _IMMUTABLE = (str, int, bool, float, tuple, frozenset, dt.date, Fraction, Decimal, type(None))
 _MISSING = object()
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _exact(v):
+    """A key equal only for values that are the same in every respect: type and every field
+    (``==`` and ``hash`` may leave some out, like ``Interval.point``, or mix ``1``, ``1.0`` and
+    ``True``). What the shared table and the pool dedupe on."""
+    t = type(v)
+    if t is str or v is None:
+        return v
+    if t is tuple or t is frozenset:
+        if all(type(x) is str for x in v):
+            return (t, v)
+        return (t, t(_exact(x) for x in v))
+    params = getattr(t, "__dataclass_params__", None)
+    if params is not None:
+        return (t, tuple(_exact(getattr(v, a)) for a in _field_names(t)))
+    return (t, v)
 
 
 def _class_name(cls: type) -> str:
@@ -645,9 +671,10 @@ class _Writer:
 
     def __init__(self, index: dict[str, int], pooled: bool):
         self.index = index
-        self.pool: dict[type, dict] = {} if pooled else None  # class -> {object: number}
+        # class -> {exact key: (number, object)}
+        self.pool: dict[type, dict] = {} if pooled else None
         self.order: list[type] = []
-        self.shared: dict = {}  # (type, value) -> number in the table every column shares
+        self.shared: dict = {}  # exact key -> (number, value) in the table all columns share
 
     def enc(self, v):
         t = type(v)
@@ -684,7 +711,7 @@ class _Writer:
                     self.pool[t] = {}
                     self.order.append(t)
                 objs = self.pool[t]
-                i = objs.setdefault(v, len(objs))
+                i = objs.setdefault(_exact(v), (len(objs), v))[0]
                 return {"$c": [self.order.index(t), i]}
             fields = {f.name: self.enc(getattr(v, f.name)) for f in dataclasses.fields(v)}
             return {"$dc": [_class_name(t), fields]}
@@ -711,7 +738,7 @@ class _Writer:
             table = self.shared
             try:
                 idx = [
-                    _ABSENT if v is _MISSING else table.setdefault((type(v), v), len(table))
+                    _ABSENT if v is _MISSING else table.setdefault(_exact(v), (len(table), v))[0]
                     for v in values
                 ]
             except TypeError:  # an immutable holding something unhashable: one by one
@@ -727,7 +754,7 @@ class _Writer:
         plain.shared = self.shared
         out = []
         for cls in self.order:
-            objs = list(self.pool[cls])
+            objs = [v for _i, v in self.pool[cls].values()]
             names = [f.name for f in dataclasses.fields(cls)]
             cols = {a: plain.column([getattr(o, a) for o in objs]) for a in names}
             out.append({"class": _class_name(cls), "count": len(objs), "fields": cols})
@@ -887,7 +914,7 @@ def projection_to_json(G: nx.MultiDiGraph) -> str:
         "layout": CACHE_LAYOUT,
         "graph": _Writer(index, pooled=False).enc(dict(G.graph)),
         "nodes": ids,
-        "table": [plain.enc(v) for _t, v in w.shared],
+        "table": [plain.enc(v) for _i, v in w.shared.values()],
         "pool": pool,
         "node_columns": node_columns,
         "tails": [index[u] for u, *_ in edges],
