@@ -19,9 +19,17 @@ def _seed_kg(engine: str):
 
 
 @pytest.fixture(scope="session")
-def queries_seed_kg():
-    """The bundled data pack in an in-memory pyoxigraph store."""
+def seed_kg():
+    """The vocabulary and the bundled data pack (every yaml of okg.data) in an in-memory
+    pyoxigraph store, built once per session and shared by every test file that asks for it:
+    read it only (a test that changes a store builds its own)."""
     return _seed_kg("oxigraph")
+
+
+@pytest.fixture(scope="session")
+def queries_seed_kg(seed_kg):
+    """:func:`seed_kg` (the same store), under the name the canned-query tests use."""
+    return seed_kg
 
 
 @pytest.fixture(scope="session")

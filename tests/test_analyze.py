@@ -3,24 +3,13 @@
 import json
 from fractions import Fraction
 
-import pytest
 from okg.analysis.analyze import analyze, herfindahl, market_concentration, single_points_of_failure
 from okg.analysis.projection import project
 from okg.cli import app
 from okg.figures.intervals import Interval
-from okg.store import KnowledgeGraph
-from okg.terms.resources import data_dir
 from typer.testing import CliRunner
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def seed():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
 
 
 def test_herfindahl_bounds():
@@ -33,8 +22,8 @@ def test_herfindahl_bounds():
     assert herfindahl([Interval.of(0, 1)]) == Interval.of(0, 1)
 
 
-def test_concentration_on_the_seed(seed):
-    conc = {c.actor.rsplit("/", 1)[-1]: c for c in market_concentration(project(seed))}
+def test_concentration_on_the_seed(seed_kg):
+    conc = {c.actor.rsplit("/", 1)[-1]: c for c in market_concentration(project(seed_kg))}
     assert conc["ma-cc-smes-single-activity"].hhi == Interval.of(1)
     assert conc["ma-offshore-call-centres"].hhi == Interval.of(Fraction(16, 25), 1)
     (fr,) = conc["ma-offshore-call-centres"].markets
@@ -45,8 +34,8 @@ def test_concentration_on_the_seed(seed):
     assert order[0] == "ma-cc-smes-single-activity"
 
 
-def test_single_points_of_failure_are_ranked_by_jobs(seed):
-    failures = single_points_of_failure(project(seed))
+def test_single_points_of_failure_are_ranked_by_jobs(seed_kg):
+    failures = single_points_of_failure(project(seed_kg))
     by_name = {f.node.rsplit("/", 1)[-1]: f for f in failures}
     alpha = by_name["eurocar-harness-alpha"]
     assert alpha.kind == "contract"
@@ -59,10 +48,10 @@ def test_single_points_of_failure_are_ranked_by_jobs(seed):
     assert failures.index(alpha) < failures.index(ikanbi)
 
 
-def test_exposed_countries_and_sectors(seed):
+def test_exposed_countries_and_sectors(seed_kg):
     # the automotive sector (29.31) is illustrative: it counts only when asked for (issue 11)
-    a = analyze(seed, as_of="2026-09-01", include_illustrative=True)
-    assert "29.31" not in {e.name for e in analyze(seed, as_of="2026-09-01").sectors}
+    a = analyze(seed_kg, as_of="2026-09-01", include_illustrative=True)
+    assert "29.31" not in {e.name for e in analyze(seed_kg, as_of="2026-09-01").sectors}
     countries = {e.name: e for e in a.countries}
     assert a.countries[0].name == "MA"
     assert countries["MA"].worst_event == "French parliament votes the cold-calling ban"
@@ -72,7 +61,7 @@ def test_exposed_countries_and_sectors(seed):
     assert len(a.assumptions) == 5  # + segments apart, illustrative facts (issue 11)
 
 
-def test_cli(seed, tmp_path):
+def test_cli(seed_kg, tmp_path):
     store = str(tmp_path / "store")
     assert runner.invoke(app, ["build", "--store", store]).exit_code == 0
     done = runner.invoke(

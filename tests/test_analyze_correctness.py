@@ -9,7 +9,6 @@ from okg.analysis.analyze import analyze
 from okg.cli import app
 from okg.queries.canned import run_query
 from okg.store import KnowledgeGraph
-from okg.terms.resources import data_dir
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -60,14 +59,6 @@ facts:
 
 
 @pytest.fixture(scope="module")
-def seed():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-@pytest.fixture(scope="module")
 def retailer_store(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("retailer")
     facts = folder / "retailer.yaml"
@@ -82,8 +73,8 @@ def _by_name(items):
     return {f.node.rsplit("/", 1)[-1]: f for f in items}
 
 
-def test_segments_are_never_single_points_of_failure(seed):
-    a = analyze(seed, as_of="2026-09-01")
+def test_segments_are_never_single_points_of_failure(seed_kg):
+    a = analyze(seed_kg, as_of="2026-09-01")
     failures = _by_name(a.failures)
     segments = _by_name(a.segments)
     assert "ma-offshore-call-centres" not in failures
@@ -97,7 +88,7 @@ def test_segments_are_never_single_points_of_failure(seed):
     assert not conc["ma-provider-unnamed"].segment
 
 
-def test_segments_table_in_the_cli(retailer_store, seed, tmp_path):
+def test_segments_table_in_the_cli(retailer_store, seed_kg, tmp_path):
     store = tmp_path / "seed-store"
     assert runner.invoke(app, ["build", "--store", str(store)]).exit_code == 0
     out = runner.invoke(app, ["analyze", "--store", str(store), "--as-of", "2026-09-01"])
@@ -107,10 +98,10 @@ def test_segments_table_in_the_cli(retailer_store, seed, tmp_path):
     assert "Moroccan export-oriented call centres (segment)" in rest
 
 
-def test_as_of_drops_the_ended_contract(seed):
+def test_as_of_drops_the_ended_contract(seed_kg):
     ended = "total-fr-customer-service-ikanbi"
-    later = analyze(seed, as_of="2026-09-01")
-    before = analyze(seed, as_of="2025-06-01")
+    later = analyze(seed_kg, as_of="2026-09-01")
+    before = analyze(seed_kg, as_of="2025-06-01")
     assert ended not in _by_name(later.failures)  # ended 2025-12-31: nothing left to lose
     assert ended in _by_name(before.failures)
     total_later = _by_name(later.failures)["totalenergies"]

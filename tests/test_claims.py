@@ -3,7 +3,6 @@
 
 import random
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from okg.figures.claims import (
@@ -273,25 +272,14 @@ def test_grouping_is_independent_of_claim_order_and_places_every_claim_once(clai
 
 
 # -- the consumers use the one reader and rule ------------------------------------------------
-@pytest.fixture(scope="module")
-def seed():
-    from okg.store import KnowledgeGraph
-    from okg.terms.resources import data_dir
-
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-def test_projection_claims_are_the_readers_claims(seed):
+def test_projection_claims_are_the_readers_claims(seed_kg):
     from okg.analysis.projection import project, select
 
-    G = project(seed)
+    G = project(seed_kg)
     read = {}
-    for c in read_claims(lambda q: select(seed, q)):
+    for c in read_claims(lambda q: select(seed_kg, q)):
         read.setdefault((c.fact, c.prop), []).append(c)
-    assert G.graph["figure_rules"] == FigureRules.read(lambda q: select(seed, q))
+    assert G.graph["figure_rules"] == FigureRules.read(lambda q: select(seed_kg, q))
     n = 0
     for node, data in G.nodes(data=True):
         for prop, claims in data["quantities"].items():

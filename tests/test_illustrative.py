@@ -44,14 +44,6 @@ def store(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def seed():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
 def okg(*args):
     return runner.invoke(app, list(args))
 
@@ -113,15 +105,15 @@ def test_every_fact_listing_query_has_the_parameter():
         resolve("jobs").terms({"include_illustrative": "perhaps"})
 
 
-def test_queries_on_the_seed(seed):
+def test_queries_on_the_seed(seed_kg):
     for name, q in catalog().items():
         if not q.param("include_illustrative"):
             continue
-        default = run_query(seed, name).python()
+        default = run_query(seed_kg, name).python()
         assert not any(r["illustrative"] for r in default), name
-        both = run_query(seed, name, {"include_illustrative": "true"}).python()
+        both = run_query(seed_kg, name, {"include_illustrative": "true"}).python()
         assert len(both) >= len(default), name
-    timeline = run_query(seed, "timeline", {"include_illustrative": "true"}).python()
+    timeline = run_query(seed_kg, "timeline", {"include_illustrative": "true"}).python()
     made_up = [r for r in timeline if r["illustrative"]]
     assert [r["event"] for r in made_up] == ["Eurocar stops its assembly plant for four weeks"]
 
@@ -194,8 +186,8 @@ def test_impact_of_a_real_event_is_unchanged_by_the_flag(store):
     assert not any(r["illustrative"] for r in plain["rows"])
 
 
-def test_projection_marks_nodes_and_edges(seed):
-    G = project(seed)
+def test_projection_marks_nodes_and_edges(seed_kg):
+    G = project(seed_kg)
     alpha = str(OKGD["harness-alpha"])
     assert G.nodes[alpha]["illustrative"] and not G.nodes[str(OKGD["ikanbi"])]["illustrative"]
     marked = [d for _, _, d in G.edges(data=True) if d["illustrative"]]
@@ -213,10 +205,10 @@ def test_projection_marks_nodes_and_edges(seed):
     assert R.graph is G.graph
 
 
-def test_a_node_another_source_describes_unmarked_is_real(seed, tmp_path):
+def test_a_node_another_source_describes_unmarked_is_real(seed_kg, tmp_path):
     """The rule: illustrative only when marked in every source graph that describes it."""
     tangier = str(OKGD["tangier"])
-    assert tangier in illustrative_nodes(seed)
+    assert tangier in illustrative_nodes(seed_kg)
     real = tmp_path / "tangier.yaml"
     real.write_text(REAL_TANGIER, encoding="utf-8")
     kg = KnowledgeGraph.in_memory()
@@ -231,11 +223,11 @@ def test_a_node_another_source_describes_unmarked_is_real(seed, tmp_path):
     assert found and not any(r["illustrative"] for r in found)
 
 
-def test_viz_leaves_out_and_marks(seed):
-    plain = extract(seed, "en")
+def test_viz_leaves_out_and_marks(seed_kg):
+    plain = extract(seed_kg, "en")
     assert not any("Harness Alpha" in n.label for n in plain.nodes.values())
     assert any(n.label == "IKANBI" for n in plain.nodes.values())
-    asked = extract(seed, "en", include_illustrative=True)
+    asked = extract(seed_kg, "en", include_illustrative=True)
     alpha = asked.nodes[str(OKGD["harness-alpha"])]
     assert alpha.label == "Harness Alpha (fictional supplier) (illustrative)"
     assert asked.nodes[str(OKGD["ikanbi"])].label == "IKANBI"

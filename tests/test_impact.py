@@ -15,14 +15,6 @@ TOTAL = "totalenergies-ikanbi-relocation"
 BAN = "assahafa-2025-05-25-telemarketing-ban"
 
 
-@pytest.fixture(scope="module")
-def seed():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
 def rows_by_actor(result):
     out = {}
     for r in result.rows:
@@ -30,8 +22,8 @@ def rows_by_actor(result):
     return out
 
 
-def test_relocation_loses_the_french_contract_and_its_jobs(seed):
-    r = run_impact(seed, "total-relocation", as_of="2026-02-01")
+def test_relocation_loses_the_french_contract_and_its_jobs(seed_kg):
+    r = run_impact(seed_kg, "total-relocation", as_of="2026-02-01")
     lost = {c.contract.rsplit("/", 1)[-1] for c in r.contracts if c.effect == "loss"}
     gained = {c.contract.rsplit("/", 1)[-1] for c in r.contracts if c.effect == "gain"}
     assert lost == {"total-fr-customer-service-ikanbi"}
@@ -61,8 +53,8 @@ def test_relocation_loses_the_french_contract_and_its_jobs(seed):
     assert all(s.source == TOTAL and s.quotes for s in ikanbi.chain)
 
 
-def test_relocation_creates_unknown_jobs_in_morocco(seed):
-    r = run_impact(seed, "total-relocation", as_of="2026-02-01")
+def test_relocation_creates_unknown_jobs_in_morocco(seed_kg):
+    r = run_impact(seed_kg, "total-relocation", as_of="2026-02-01")
     (gain,) = rows_by_actor(r)["ma-provider-unnamed"]
     assert gain.effect == "gain" and gain.country == "MA"
     assert not gain.jobs.known
@@ -83,14 +75,14 @@ def test_relocation_creates_unknown_jobs_in_morocco(seed):
         ("2026-04-01", "in effect"),
     ],
 )
-def test_relocation_timing(seed, as_of, stage):
-    r = run_impact(seed, "total-relocation", as_of=as_of)
+def test_relocation_timing(seed_kg, as_of, stage):
+    r = run_impact(seed_kg, "total-relocation", as_of=as_of)
     assert r.timing.startswith(stage)
     assert r.measure == ("exposure" if stage == "announced" else "impact")
 
 
-def test_ban_exposes_the_moroccan_segment(seed):
-    r = run_impact(seed, "fr-ban-vote", as_of="2026-01-01")
+def test_ban_exposes_the_moroccan_segment(seed_kg):
+    r = run_impact(seed_kg, "fr-ban-vote", as_of="2026-01-01")
     assert r.timing == "scheduled, in force from 2026-08-01"
     assert r.measure == "exposure"
     rows = rows_by_actor(r)
@@ -119,33 +111,33 @@ def test_ban_exposes_the_moroccan_segment(seed):
     assert (ma.lost.low, ma.lost.high) == (24000, 199999)
 
 
-def test_ban_in_force_after_its_effective_date(seed):
-    r = run_impact(seed, "fr-ban-vote", as_of="2026-09-01")
+def test_ban_in_force_after_its_effective_date(seed_kg):
+    r = run_impact(seed_kg, "fr-ban-vote", as_of="2026-09-01")
     assert r.timing.startswith("in force")
     assert r.measure == "impact"
 
 
-def test_default_as_of_is_today(seed):
-    assert run_impact(seed, "fr-ban-vote").as_of == dt.date.today()
+def test_default_as_of_is_today(seed_kg):
+    assert run_impact(seed_kg, "fr-ban-vote").as_of == dt.date.today()
 
 
-def test_events_are_listed_and_resolved(seed):
-    events = {e.id: e for e in list_events(seed)}
+def test_events_are_listed_and_resolved(seed_kg):
+    events = {e.id: e for e in list_events(seed_kg)}
     assert {"total-relocation", "fr-ban-vote"} <= set(events)
     assert "okg:Relocation" in events["total-relocation"].types
     assert events["total-relocation"].dates["date"] == dt.date(2026, 1, 1)
     iri = str(OKGD[f"{TOTAL}/total-relocation"])
-    assert resolve_event(seed, "total-relocation") == iri
-    assert resolve_event(seed, f"{TOTAL}/total-relocation") == iri
-    assert resolve_event(seed, iri) == iri
+    assert resolve_event(seed_kg, "total-relocation") == iri
+    assert resolve_event(seed_kg, f"{TOTAL}/total-relocation") == iri
+    assert resolve_event(seed_kg, iri) == iri
     with pytest.raises(EventNotFound, match="okg impact --list"):
-        resolve_event(seed, "no-such-event")
+        resolve_event(seed_kg, "no-such-event")
 
 
-def test_to_dict_is_plain_data(seed):
+def test_to_dict_is_plain_data(seed_kg):
     import json
 
-    d = run_impact(seed, "total-relocation", as_of="2026-02-01").to_dict()
+    d = run_impact(seed_kg, "total-relocation", as_of="2026-02-01").to_dict()
     text = json.dumps(d, ensure_ascii=False)
     assert "حوالي 163" in text
     row = d["rows"][0]
@@ -154,9 +146,9 @@ def test_to_dict_is_plain_data(seed):
     assert d["as_of"] == "2026-02-01"
 
 
-def test_threshold_changes_the_status(seed):
+def test_threshold_changes_the_status(seed_kg):
     # at 10% the large groups (0-20%) may close; the whole sector (12-20%) is at closure risk
-    r = run_impact(seed, "fr-ban-vote", as_of="2026-09-01", threshold=0.1)
+    r = run_impact(seed_kg, "fr-ban-vote", as_of="2026-09-01", threshold=0.1)
     rows = rows_by_actor(r)
     assert rows["ma-cc-large-groups"][0].status == "possible closure"
     assert rows["ma-offshore-call-centres"][0].status == "closure risk"
@@ -164,14 +156,14 @@ def test_threshold_changes_the_status(seed):
     assert (sector.jobs.low, sector.jobs.high) == (200000, 999999)
 
 
-def test_both_engines_give_the_same_impact(seed):
+def test_both_engines_give_the_same_impact(seed_kg):
     ref = KnowledgeGraph.in_memory("rdflib")
     ref.install_vocabulary()
     ref.load(sorted(data_dir().glob("*.yaml")))
     for event in ("total-relocation", "fr-ban-vote"):
         assert (
             run_impact(ref, event, as_of="2026-02-01").to_dict()
-            == run_impact(seed, event, as_of="2026-02-01").to_dict()
+            == run_impact(seed_kg, event, as_of="2026-02-01").to_dict()
         )
 
 

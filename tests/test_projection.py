@@ -18,13 +18,8 @@ def seeded(engine: str = "oxigraph") -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return seeded()
-
-
-@pytest.fixture(scope="module")
-def G(kg):
-    return project(kg)
+def G(seed_kg):
+    return project(seed_kg)
 
 
 def test_edges_follow_the_declared_flow(G):
@@ -183,13 +178,13 @@ def test_the_cache_round_trips_any_graph_of_these_values(nodes, edges, graph):
             assert type(x[1][a]) is type(y[1][a])
 
 
-def test_the_lean_scope_rows_equal_the_shared_scope_query(kg):
+def test_the_lean_scope_rows_equal_the_shared_scope_query(seed_kg):
     """The projection reads conflict scopes with three lean SELECTs joined in Python; they give
     the rows of okg.figures.claims.Q_SCOPES (the one shared definition) exactly."""
     from okg.analysis.projection import scope_rows, select
     from okg.figures.claims import Q_SCOPES, scopes_from_rows
 
-    shared = set(select(kg, Q_SCOPES))
-    lean = scope_rows(kg)
+    shared = set(select(seed_kg, Q_SCOPES))
+    lean = scope_rows(seed_kg)
     assert shared and len(lean) == len(set(lean)) and set(lean) == shared
     assert scopes_from_rows(lean) == scopes_from_rows(shared)

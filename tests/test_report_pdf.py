@@ -17,7 +17,6 @@ import pytest
 from browser import ARTIFACTS
 from okg.cli import app
 from okg.figures.intervals import UNKNOWN, Interval, total
-from okg.store import KnowledgeGraph
 from okg.terms.resources import data_dir
 from okg.viz.browser import Chromium, available
 from okg.viz.page import write
@@ -101,16 +100,8 @@ def ink(pdf, page: int = 1) -> float:
 # -- the summary's rule (no browser) -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seed() -> KnowledgeGraph:
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-def test_summary_is_built_from_the_result(seed):
-    result = run_event(seed, "total-relocation", "2026-02-01")
+def test_summary_is_built_from_the_result(seed_kg):
+    result = run_event(seed_kg, "total-relocation", "2026-02-01")
     text = str(summary(result))
     assert result.event_label in text
     assert f"<bdi>{jobs_lost(result).format()}</bdi> jobs at risk" in text
@@ -123,8 +114,8 @@ def test_summary_is_built_from_the_result(seed):
     assert "<bdi>1</bdi> estimated by the model" in text
 
 
-def test_summary_counts_estimated_and_illustrative_figures(seed):
-    ban = run_event(seed, "fr-ban-vote", "2026-09-01")
+def test_summary_counts_estimated_and_illustrative_figures(seed_kg):
+    ban = run_event(seed_kg, "fr-ban-vote", "2026-09-01")
     c = confidence(ban)
     assert (c.figures, c.stated, c.estimated, c.illustrative, c.unknown) == (
         len(ban.rows),
@@ -139,14 +130,14 @@ def test_summary_counts_estimated_and_illustrative_figures(seed):
     if "include_illustrative" not in inspect.signature(run_impact).parameters:
         opt = {}
     plant = run_impact(
-        seed, resolve_event(seed, "eurocar-plant-stoppage"), as_of="2026-03-10", **opt
+        seed_kg, resolve_event(seed_kg, "eurocar-plant-stoppage"), as_of="2026-03-10", **opt
     )
     assert confidence(plant).illustrative == sum(r.jobs.known for r in plant.rows) > 0
     assert "and <bdi>FR</bdi>" in str(summary(plant)) or "<bdi>FR</bdi> and" in str(summary(plant))
 
 
-def test_summary_escapes_text_from_the_data(seed):
-    result = run_event(seed, "total-relocation", "2026-02-01")
+def test_summary_escapes_text_from_the_data(seed_kg):
+    result = run_event(seed_kg, "total-relocation", "2026-02-01")
     result.event_label = "<img src=x onerror=alert(1)>"
     result.rows[0].label = "</bdi><script>alert(2)</script>"
     for lang in ("en", "fr", "ar"):
@@ -155,9 +146,9 @@ def test_summary_escapes_text_from_the_data(seed):
         assert "&lt;img src=x onerror=alert(1)&gt;" in text
 
 
-def test_report_puts_summary_then_caveats_first(seed):
-    result = run_event(seed, "total-relocation", "2026-02-01")
-    blocks = report_blocks(seed, result)
+def test_report_puts_summary_then_caveats_first(seed_kg):
+    result = run_event(seed_kg, "total-relocation", "2026-02-01")
+    blocks = report_blocks(seed_kg, result)
     headings = [b["heading"] for b in blocks["before"]]
     assert headings[:3] == ["Summary", "Assumptions", "Who is hit"]
     assert blocks["before"][0]["paragraphs"][0] == summary(result)
@@ -261,11 +252,11 @@ def test_report_pdf_in_french_and_arabic(store, tmp_path, lang, words):
 
 @pytest.mark.browser
 @pytest.mark.skipif(not available(), reason="/usr/bin/chromium is not installed (.ci/run)")
-def test_arabic_summary_reads_right_to_left_with_ranges_in_order(seed, tmp_path):
-    result = run_event(seed, "total-relocation", "2026-02-01", "ar")
-    view = event_view(seed, result, "ar")
+def test_arabic_summary_reads_right_to_left_with_ranges_in_order(seed_kg, tmp_path):
+    result = run_event(seed_kg, "total-relocation", "2026-02-01", "ar")
+    view = event_view(seed_kg, result, "ar")
     page = write(
-        view, tmp_path / "ar.html", highlight=True, report=report_blocks(seed, result, "ar")
+        view, tmp_path / "ar.html", highlight=True, report=report_blocks(seed_kg, result, "ar")
     )
     jobs = jobs_lost(result).format()
     with Chromium(timeout=60) as browser:

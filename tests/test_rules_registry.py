@@ -10,9 +10,7 @@ from okg.analysis.impact.rules import REGISTRY, Registry, RegistryError, Rule, r
 from okg.analysis.impact.rules.registry import ontology_annotations
 from okg.analysis.impact.status import Status
 from okg.analysis.projection import project
-from okg.store import KnowledgeGraph
 from okg.terms.namespaces import OKG
-from okg.terms.resources import data_dir
 
 CONTRACT, ACTOR, FACT = str(OKG.Contract), str(OKG.EconomicActor), str(OKG.Fact)
 LOSS, GAIN = str(OKG.Loss), str(OKG.Gain)
@@ -21,16 +19,8 @@ TOY_NODE = str(OKG.ToyThing)  # made up: a node kind with a node rule of its own
 
 
 @pytest.fixture(scope="module")
-def kg():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-@pytest.fixture(scope="module")
-def graph(kg):
-    return project(kg)
+def graph(seed_kg):
+    return project(seed_kg)
 
 
 def _terminated_contract(G, event: str) -> str:
@@ -133,22 +123,22 @@ def _toy_registry(fired: list):
     return reg
 
 
-def test_an_extra_rule_for_a_made_up_class_fires(kg, graph):
-    event = resolve_event(kg, "ikanbi-contract-ends")
+def test_an_extra_rule_for_a_made_up_class_fires(seed_kg, graph):
+    event = resolve_event(seed_kg, "ikanbi-contract-ends")
     contract = _terminated_contract(graph, event)
-    plain = run_impact(kg, event, as_of="2026-02-01", projection=graph)
+    plain = run_impact(seed_kg, event, as_of="2026-02-01", projection=graph)
     assert [c.contract for c in plain.contracts if c.effect == "loss"] == [contract]
     assert any(r.effect == "loss" for r in plain.rows)
 
     G = graph.copy()
     G.nodes[contract]["classes"] = G.nodes[contract]["classes"] | {TOY}
     fired: list = []
-    toy = run_impact(kg, event, as_of="2026-02-01", projection=G, rules=_toy_registry(fired))
+    toy = run_impact(seed_kg, event, as_of="2026-02-01", projection=G, rules=_toy_registry(fired))
     assert fired == [(contract, 1, True)]
     assert any(n.endswith("a toy contract, kept.") for n in toy.notes)
     assert toy.contracts == [] and toy.rows == []
     # The engine is unchanged for everything else: the default registry still loses it.
-    again = run_impact(kg, event, as_of="2026-02-01", projection=G)
+    again = run_impact(seed_kg, event, as_of="2026-02-01", projection=G)
     assert [c.contract for c in again.contracts] == [contract]
 
 
@@ -176,9 +166,9 @@ def test_an_extra_rule_fires_in_a_what_if_and_in_a_cascade(graph):
     assert any(r.actor == client and r.status == Status.STOPPED for r in rows)
 
 
-def test_statuses_are_the_printed_strings(kg, graph):
+def test_statuses_are_the_printed_strings(seed_kg, graph):
     result = run_impact(
-        kg,
+        seed_kg,
         "eurocar-plant-stoppage",
         as_of="2026-03-10",
         projection=graph,
@@ -190,8 +180,10 @@ def test_statuses_are_the_printed_strings(kg, graph):
     assert all(isinstance(d["status"], str) for d in result.to_dict()["rows"])
 
 
-def test_a_registry_with_no_rules_hits_nothing(kg, graph):
+def test_a_registry_with_no_rules_hits_nothing(seed_kg, graph):
     empty = Registry(annotations=lambda: [])
-    result = run_impact(kg, "total-relocation", as_of="2026-02-01", projection=graph, rules=empty)
+    result = run_impact(
+        seed_kg, "total-relocation", as_of="2026-02-01", projection=graph, rules=empty
+    )
     assert result.rows == [] and result.contracts == []
     assert any("no rule for this kind of event" in n for n in result.notes)

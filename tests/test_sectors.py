@@ -16,7 +16,6 @@ from okg.analysis.projection import project
 from okg.cli import app
 from okg.loaders import read_files
 from okg.queries.canned import load_file, run_query
-from okg.store import KnowledgeGraph
 from okg.store.sectors import (
     SectorError,
     default_prefix,
@@ -42,14 +41,6 @@ runner = CliRunner()
 def own_sector_path(monkeypatch):
     """Each test starts with no user modules; CLI calls that change the path are undone."""
     monkeypatch.setenv(SECTOR_PATH_ENV, "")
-
-
-@pytest.fixture(scope="module")
-def seeded() -> KnowledgeGraph:
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
 
 
 # -- listing and the sector path -----------------------------------------------------------------
@@ -261,18 +252,18 @@ def test_the_scaffolded_test_passes(tmp_path):
 # -- the automotive example --------------------------------------------------------------------
 
 
-def test_automotive_facts_are_written_with_the_sector_relations(seeded):
+def test_automotive_facts_are_written_with_the_sector_relations(seed_kg):
     """The fact file writes buyer/supplier; okg:client/provider only appear in the derived graph."""
     g = source_graph(SCENARIO)
     q = f"ASK {{ GRAPH ?g {{ ?c a <{AUTO}SupplyContract> ; <%s> ?x }} }}"
-    assert seeded.ask(q % (AUTO + "buyer"), {"g": g})
-    assert seeded.ask(q % (AUTO + "supplier"), {"g": g})
-    assert not seeded.ask(q % OKG.client, {"g": g})
-    assert not seeded.ask(q % OKG.provider, {"g": g})
+    assert seed_kg.ask(q % (AUTO + "buyer"), {"g": g})
+    assert seed_kg.ask(q % (AUTO + "supplier"), {"g": g})
+    assert not seed_kg.ask(q % OKG.client, {"g": g})
+    assert not seed_kg.ask(q % OKG.provider, {"g": g})
 
 
-def test_automotive_facts_are_all_illustrative(seeded):
-    rows = seeded.query(
+def test_automotive_facts_are_all_illustrative(seed_kg):
+    rows = seed_kg.query(
         """
         SELECT DISTINCT ?x WHERE {
           GRAPH ?g { ?x prov:hadPrimarySource ?s }
@@ -283,10 +274,10 @@ def test_automotive_facts_are_all_illustrative(seeded):
     assert rows == []
 
 
-def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
+def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seed_kg):
     """The sector relations, seen as the core ones they refine, chain from the stoppage in France
     to the Moroccan suppliers' workforce and, across sectors, to a contact centre's jobs."""
-    rows = seeded.query(
+    rows = seed_kg.query(
         """
         SELECT DISTINCT ?supplier ?jobs ?country WHERE {
           ?event okg:stops ?carmaker .
@@ -300,7 +291,7 @@ def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
         (str(OKGD["harness-alpha"]), "MA"),
         (str(OKGD["harness-beta"]), "MA"),
     }
-    cross = seeded.query(
+    cross = seed_kg.query(
         """
         SELECT DISTINCT ?operator WHERE {
           ?event okg:stops ?carmaker .
@@ -313,8 +304,8 @@ def test_stoppage_reaches_moroccan_harness_jobs_along_core_relations(seeded):
     assert cross == [(OKGD["atlas-contact"],)]
 
 
-def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
-    result = run_impact(seeded, "eurocar-plant-stoppage", include_illustrative=True)
+def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seed_kg):
+    result = run_impact(seed_kg, "eurocar-plant-stoppage", include_illustrative=True)
     rows = {row.actor: row for row in result.rows}
     for supplier in ("harness-alpha", "harness-beta"):
         row = rows[str(OKGD[supplier])]
@@ -329,8 +320,8 @@ def test_impact_of_the_stoppage_reaches_the_moroccan_harness_jobs(seeded):
     assert ma and ma[0].lost.low is not None and ma[0].lost.low > 0
 
 
-def test_project_and_sector_relation_keep_their_own_predicate(seeded):
-    G = project(seeded)
+def test_project_and_sector_relation_keep_their_own_predicate(seed_kg):
+    G = project(seed_kg)
     preds = {d["predicate"] for _, _, d in G.edges(data=True) if d["relation"] == str(OKG.provider)}
     assert AUTO + "supplier" in preds
     assert str(STOPPAGE) in G
@@ -435,10 +426,10 @@ def test_sector_check_names_what_the_reasoner_finds_inconsistent(tmp_path):
     assert "bad-plant" in result.output and "disjoint" in result.output
 
 
-def test_canned_who_serves_client_lists_the_harness_suppliers_of_the_carmaker(seeded):
+def test_canned_who_serves_client_lists_the_harness_suppliers_of_the_carmaker(seed_kg):
     query = load_file(queries_dir() / "who-serves-client.rq")
     rows = run_query(
-        seeded, query, {"client": "eurocar", "include_illustrative": "true"}, "en"
+        seed_kg, query, {"client": "eurocar", "include_illustrative": "true"}, "en"
     ).dicts()
     assert {(str(r["provider"]), str(r["activity"])) for r in rows} == {
         ("Harness Alpha (fictional supplier)", "wiring-harness assembly"),

@@ -27,7 +27,6 @@ from okg.cli import app
 from okg.figures.intervals import UNKNOWN, Interval
 from okg.loaders.errors import LoadError
 from okg.store import KnowledgeGraph
-from okg.terms.resources import data_dir
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -231,16 +230,8 @@ def test_loader_refuses_an_unknown_effect_with_line_and_field(tmp_path):
 # -- end to end on the data pack ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seed():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-def test_ikanbi_claims_agree_and_overlap(seed):
-    r = run_impact(seed, "total-relocation", as_of="2026-02-01")
+def test_ikanbi_claims_agree_and_overlap(seed_kg):
+    r = run_impact(seed_kg, "total-relocation", as_of="2026-02-01")
     by_stated = {c.stated: c for c in r.source_claims}
     unions, article = by_stated["حوالي 163"], by_stated["أكثر من 150"]
     ikanbi = next(row for row in r.rows if row.label == "IKANBI")
