@@ -675,6 +675,10 @@ class _Writer:
         self.pool: dict[type, dict] = {} if pooled else None
         self.order: list[type] = []
         self.shared: dict = {}  # exact key -> (number, value) in the table all columns share
+        # id -> number of the objects already in the table (``_kept`` holds each, so that no
+        # id is reused while writing): most values are shared by identity.
+        self._by_id: dict[int, int] = {}
+        self._kept: list = []
 
     def enc(self, v):
         t = type(v)
@@ -735,12 +739,25 @@ class _Writer:
                 "ref": [_ABSENT if v is _MISSING else -1 if v is None else index[v] for v in values]
             }
         if all(t in _IMMUTABLE or _frozen_type(t) for t in types):
-            table = self.shared
+            table, by_id, kept = self.shared, self._by_id, self._kept
+            idx = []
+            add = idx.append
             try:
-                idx = [
-                    _ABSENT if v is _MISSING else table.setdefault(_exact(v), (len(table), v))[0]
-                    for v in values
-                ]
+                for v in values:
+                    if v is _MISSING:
+                        add(_ABSENT)
+                    elif type(v) is str:
+                        got = table.get(v)
+                        if got is None:
+                            got = table[v] = (len(table), v)
+                        add(got[0])
+                    else:  # the exact key of an object seen before is not worked out again
+                        i = by_id.get(id(v))
+                        if i is None:
+                            i = table.setdefault(_exact(v), (len(table), v))[0]
+                            by_id[id(v)] = i
+                            kept.append(v)
+                        add(i)
             except TypeError:  # an immutable holding something unhashable: one by one
                 pass
             else:
@@ -751,12 +768,11 @@ class _Writer:
     def pool_doc(self) -> list:
         """The pooled objects, per class, one column per field (written without a pool)."""
         plain = _Writer(self.index, pooled=False)
-        plain.shared = self.shared
+        plain.shared, plain._by_id, plain._kept = self.shared, self._by_id, self._kept
         out = []
         for cls in self.order:
             objs = [v for _i, v in self.pool[cls].values()]
-            names = [f.name for f in dataclasses.fields(cls)]
-            cols = {a: plain.column([getattr(o, a) for o in objs]) for a in names}
+            cols = {a: plain.column([getattr(o, a) for o in objs]) for a in _field_names(cls)}
             out.append({"class": _class_name(cls), "count": len(objs), "fields": cols})
         return out
 
