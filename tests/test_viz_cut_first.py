@@ -157,3 +157,15 @@ def test_values_are_bound_terms_and_batched(kg, monkeypatch):
     monkeypatch.setattr("okg.viz.extract.BATCH", 3)
     assert BATCH > 3 and sorted(select_about(kg, q, "x", whole.nodes)) == sorted(one)
     assert {r[0] for r in one} <= set(whole.nodes) and len(one) > 10
+
+
+def test_claim_rows_are_the_claims_query_bound(kg):
+    from okg.figures.claims import Q_CLAIMS
+    from okg.viz.extract import claim_rows
+
+    xs = set(extract(kg, "en", True).nodes)
+    ref = select_about(kg, Q_CLAIMS, "x", xs)
+    assert len(ref) > 20
+    assert sorted(claim_rows(kg, xs), key=str) == sorted(ref, key=str)
+    known = Skeleton(kg, True).category
+    assert sorted(claim_rows(kg, xs, known), key=str) == sorted(ref, key=str)

@@ -87,7 +87,10 @@ def network_view(
                 f"no firm or segment in sector '{sector or '*'}' and country '{country or '*'}'"
             )
         seeds |= found
-    view = extract_nodes(kg, skel, skel.neighbourhood(seeds, depth), lang)
+    keep = skel.neighbourhood(seeds, depth)
+    if keep is None:  # most of the store: read whole, then cut
+        return network_view_full(*args)
+    view = extract_nodes(kg, skel, keep, lang)
     if impact is not None:
         mark_impact(view, impact)
     return group_firms(view, max_nodes)
@@ -276,8 +279,10 @@ def event_view(
     seed a walk in the store, and only the kept nodes are read; the same view as
     :func:`event_view_full`."""
     skel = Skeleton(kg, include_illustrative)
-    reached = skel.drawn(impact_nodes(result))
-    view = extract_nodes(kg, skel, skel.neighbourhood(reached, depth), lang)
+    keep = skel.neighbourhood(impact_nodes(result), depth)
+    if keep is None:  # the event reaches most of the store: read whole, then cut
+        return event_view_full(kg, result, lang, depth, max_nodes, include_illustrative)
+    view = extract_nodes(kg, skel, keep, lang)
     mark_impact(view, result)
     return group_firms(view, max_nodes)
 
