@@ -244,7 +244,17 @@ class OxigraphBackend:
     def select(self, sparql: str) -> Rows:
         res = self.store.query(sparql, use_default_graph_as_union=True)
         cols = [v.value for v in res.variables]
-        rows = [tuple(_to_rdflib(sol[c]) for c in cols) for sol in res]
+        made: dict = {}  # each distinct term made once: answers repeat IRIs row after row
+
+        def term(t):
+            if t is None:
+                return None
+            found = made.get(t)
+            if found is None:
+                found = made[t] = _to_rdflib(t)
+            return found
+
+        rows = [tuple(term(sol[c]) for c in cols) for sol in res]
         return Rows(cols, rows)
 
     def ask(self, sparql: str) -> bool:
