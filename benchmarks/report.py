@@ -51,6 +51,27 @@ def _q(m: dict | None) -> str:
     return f"{_s(m['median_s'])} s{late}"
 
 
+def _mib(x) -> str:
+    return "–" if x is None else f"{x:,.0f} MiB"
+
+
+def _worker_failed(eng: str, e: dict) -> str:
+    """The line for a worker that ended without results (its error, or that it said nothing).
+
+    >>> _worker_failed("rdflib", {"target": 100000, "rdflib": {"error": ""}})
+    'rdflib worker at 100000 ended without results or message (stopped from outside: see the notes)'
+    >>> _worker_failed("rdflib", {"target": 10, "rdflib": {"error": "exit 1: MemoryError"}})
+    'rdflib worker failed at 10: `exit 1: MemoryError`'
+    """
+    err = e[eng]["error"][-300:]
+    if not err.strip():
+        return (
+            f"{eng} worker at {e['target']} ended without results or message "
+            "(stopped from outside: see the notes)"
+        )
+    return f"{eng} worker failed at {e['target']}: `{err}`"
+
+
 def _ratio(ox: dict | None, rd: dict | None) -> str:
     if not ox or ox.get("median_s") in (None, 0):
         return "–"
@@ -68,7 +89,7 @@ def _rb(rd: dict) -> str:
             f"> {_s(st.get('load', 0) + st.get('derive', 0) + rd['check_timeout_s'])} s "
             f"(checks > {rd['check_timeout_s']:g} s)"
         )
-    return f"{_s(b.get('seconds'))} s"
+    return f"{_s(b.get('seconds'))} s" if b.get("seconds") is not None else "–"
 
 
 def _cmd(m: dict | None) -> str:
@@ -109,6 +130,7 @@ def write_report(results: dict, path: Path) -> None:
         "| peak RSS | in-memory okg build | rdflib build | rdflib peak RSS | ratio | problems |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    after: list[str] = []
     for e in sizes:
         ox, rd = e.get("oxigraph", {}), e.get("rdflib", {})
         ob, rb = ox.get("build", {}), rd.get("build", {})
@@ -125,13 +147,15 @@ def write_report(results: dict, path: Path) -> None:
             f"{_s(st.get('check'))} s | {ob.get('triples_per_s', 0):,.0f} "
             f"| {ob.get('peak_rss_mb', 0):,.0f} MiB | {_rb(e.get('oxigraph-memory', {}))} "
             f"| {_rb(rd)} "
-            f"| {rb.get('peak_rss_mb', 0):,.0f} MiB | {ratio} | {len(ob.get('problems', []))} |"
+            f"| {_mib(rb.get('peak_rss_mb'))} | {ratio} | {len(ob.get('problems', []))} |"
         )
         for eng in ("oxigraph", "oxigraph-memory", "rdflib"):
             if "error" in e.get(eng, {}):
-                L.append(f"\n{eng} worker failed at {e['target']}: `{e[eng]['error'][-300:]}`\n")
+                after.append(_worker_failed(eng, e))
             if "skipped" in e.get(eng, {}):
-                L.append(f"\n{eng} not run at {e['data_triples']:,} triples: {e[eng]['skipped']}\n")
+                after.append(f"{eng} not run at {e['data_triples']:,} triples: {e[eng]['skipped']}")
+    if after:  # below the table: a line inside it would end the table
+        L += ["", *(f"- {line}" for line in after)]
     L += [
         "",
         "Load average (1, 5, 15 min) of the machine when each size started (the machine is "
