@@ -238,8 +238,10 @@ def cli_measures(out: dict, store: Path) -> None:
     for r in out.get("impact", {}).values():
         if isinstance(r, dict) and "cold_s" in r:
             cmd = ["impact", r["event"], "--as-of", AS_OF, "--store", str(store)]
-            cache = store / "impact-projection.pickle"
-            if cache.exists():
+            from okg.analysis.projection import CACHE_FILE
+
+            cache = store / CACHE_FILE  # the 2026-12-02 run removed an old file name here, so
+            if cache.exists():  # its "CLI cold" read the cache the in-process runs had written
                 cache.unlink()
             r["cli_cold"] = run_cli(cmd, 600)
             r["cli_warm"] = run_cli(cmd, 600)
@@ -513,6 +515,7 @@ def run(args: argparse.Namespace) -> dict:
         "seed": args.seed,
         "reps": args.reps,
         "timeout_s": args.timeout,
+        "cli_cold_removes_cache": True,  # the JSON projection cache (earlier runs: not removed)
         "sizes": [],
     }
     for size in args.sizes:
