@@ -26,6 +26,36 @@ def seed_kg():
     return _seed_kg("oxigraph")
 
 
+def generated_kg(tmp_path_factory, triples: int, seed: int):
+    """benchmarks/generate.py's synthetic registry (*triples*, *seed*) bulk-loaded (without the
+    checks) into an in-memory pyoxigraph store, built once per session for each pair: read it
+    only. Used through the fixtures of the test files that need generated data."""
+    key = (triples, seed)
+    if key not in _GENERATED:
+        import importlib
+        import sys
+        from pathlib import Path
+
+        from okg.store import KnowledgeGraph
+        from okg.store.bulk import bulk_load
+        from okg.terms.vocabulary import load_vocabulary
+
+        root = str(Path(__file__).resolve().parent.parent)
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        gen = importlib.import_module("benchmarks.generate")
+        voc = load_vocabulary()
+        nq = tmp_path_factory.mktemp(f"generated-{triples}-{seed}") / "g.nq"
+        gen.write_nquads(gen.generate(triples, seed=seed, voc=voc), nq, voc)
+        kg = KnowledgeGraph.in_memory()
+        bulk_load(kg, [nq], check=False)
+        _GENERATED[key] = kg
+    return _GENERATED[key]
+
+
+_GENERATED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def queries_seed_kg(seed_kg):
     """:func:`seed_kg` (the same store), under the name the canned-query tests use."""

@@ -17,7 +17,6 @@ import re
 import pytest
 from browser import ARTIFACTS, open_checked
 from okg.store import KnowledgeGraph
-from okg.terms.resources import data_dir
 from okg.viz.browser import Chromium, available
 from okg.viz.layout import label_box
 from okg.viz.page import FONT, label_lines, node_size, write
@@ -40,11 +39,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def seed() -> KnowledgeGraph:
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
+def seed(seed_kg) -> KnowledgeGraph:
+    """The bundled data pack (conftest's session store, read only)."""
+    return seed_kg
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,11 @@ the reference), for every parameter value, on the bundled data and on generated 
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
 from okg.queries.canned import catalog, parse_query, run_query
-from okg.store import KnowledgeGraph
 from okg.terms.namespaces import COUNTRY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,28 +92,8 @@ def _reference(name: str):
 
 
 @pytest.fixture(scope="module")
-def seed_kg():
-    from okg.terms.resources import data_dir
-
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-@pytest.fixture(scope="module")
 def generated_kg(tmp_path_factory):
-    from okg.store.bulk import bulk_load
-    from okg.terms.vocabulary import load_vocabulary
-
-    sys.path.insert(0, str(ROOT))
-    gen = importlib.import_module("benchmarks.generate")
-    voc = load_vocabulary()
-    nq = tmp_path_factory.mktemp("exposure") / "g.nq"
-    gen.write_nquads(gen.generate(10_000, seed=7, voc=voc), nq, voc)
-    kg = KnowledgeGraph.in_memory()
-    bulk_load(kg, [nq], check=False)
-    return kg
+    return conftest.generated_kg(tmp_path_factory, 10_000, seed=7)
 
 
 def _iris(kg, sparql: str) -> list[str]:

@@ -9,10 +9,9 @@ the French telemarketing ban of generated data, at several as-of dates, threshol
 with or without the illustrative facts (which the real-only view leaves out).
 """
 
-import importlib
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
 from okg.analysis.impact import list_events, run_impact
 from okg.analysis.impact.propagate import IllustrativeEvent, Propagation, _Text
@@ -25,8 +24,6 @@ from okg.analysis.projection import (
     projection_to_json,
 )
 from okg.render.impact import render_impact
-from okg.store import KnowledgeGraph
-from okg.terms.resources import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BAN = "synthetic-regulations/fr-telemarketing-ban-enacted"
@@ -41,26 +38,8 @@ SETTINGS = [
 
 
 @pytest.fixture(scope="module")
-def seed_kg():
-    kg = KnowledgeGraph.in_memory()
-    kg.install_vocabulary()
-    kg.load(sorted(data_dir().glob("*.yaml")))
-    return kg
-
-
-@pytest.fixture(scope="module")
 def generated_kg(tmp_path_factory):
-    from okg.store.bulk import bulk_load
-    from okg.terms.vocabulary import load_vocabulary
-
-    sys.path.insert(0, str(ROOT))
-    gen = importlib.import_module("benchmarks.generate")
-    voc = load_vocabulary()
-    nq = tmp_path_factory.mktemp("speed-equivalence") / "g.nq"
-    gen.write_nquads(gen.generate(10_000, seed=1, voc=voc), nq, voc)
-    kg = KnowledgeGraph.in_memory()
-    bulk_load(kg, [nq], check=False)
-    return kg
+    return conftest.generated_kg(tmp_path_factory, 10_000, seed=1)
 
 
 def _json(kg, event, projection, as_of, threshold, figure_range, illustrative, lang) -> str:
