@@ -339,13 +339,6 @@ def select_about(
     return out
 
 
-Q_DESCRIBED_ABOUT = f"""SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {_IN_SOURCES} }}"""
-Q_LINKS_IN = f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }} {_IN_SOURCES}
-  FILTER(isIRI(?o) && ?p NOT IN (rdf:type, prov:hadPrimarySource, okg:unit, okg:qualifier,
-                                  okg:vagueTerm))
-}}"""
-""":data:`Q_LINKS`, to be read with ``?o`` bound (the links into some nodes)."""
 _Q_ANY_ILLUSTRATIVE = "SELECT ?x WHERE { ?x okg:illustrative ?v } LIMIT 1"
 Q_LABEL_IS = """SELECT DISTINCT ?x WHERE { ?x rdfs:label ?l . FILTER(LCASE(STR(?l)) = ?k) }"""
 
@@ -419,7 +412,7 @@ class Skeleton:
     def _data(self, xs: Iterable[str]) -> None:
         ask = {x for x in xs if x in self.category and x not in self._described}
         if ask:
-            found = {r[0] for r in select_about(self.kg, Q_DESCRIBED_ABOUT, "x", ask)}
+            found = {r[0] for r in select_about(self.kg, Q_DESCRIBED, "x", ask)}
             for x in ask:
                 self._described[x] = x in found
 
@@ -464,7 +457,7 @@ class Skeleton:
         if ask:
             for x in ask:
                 self._links_in[x] = []
-            for r in select_about(self.kg, Q_LINKS_IN, "o", ask):
+            for r in select_about(self.kg, Q_LINKS, "o", ask):  # the links into some nodes
                 self._links_in[r[2]].append(r)
         return [r for x in xs for r in self._links_in[x]]
 
